@@ -38,7 +38,9 @@ std::uint32_t bridge_mtu(DaemonClient& daemon, const std::string& bridge) {
 }
 
 void attach_transient_port(DaemonClient& daemon, const std::string& bridge, const std::string& ifname) {
-  json params = {{"bridge", bridge}, {"port", ifname}, {"type", "system"}, {"transient", true}};
+  // docs/protocol.md: add-port {"bridge", "port": <port config>, "may_exist"}. No may_exist: the
+  // kernel just made this name up, so a port already configured under it is a conflict to report.
+  json params = {{"bridge", bridge}, {"port", {{"name", ifname}, {"type", "system"}, {"transient", true}}}};
   try {
     daemon.call("add-port", params);
   } catch (const Error& e) {
@@ -48,7 +50,7 @@ void attach_transient_port(DaemonClient& daemon, const std::string& bridge, cons
     std::cerr << "vswitch-bridge-helper: warning: this vswitchd does not support transient ports; " << ifname
               << " stays configured on " << bridge << " after the VM exits (remove it with: vswitchctl del-port "
               << ifname << ")\n";
-    params.erase("transient");
+    params["port"].erase("transient");
     daemon.call("add-port", params);
   }
 }

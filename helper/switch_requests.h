@@ -19,9 +19,10 @@ std::uint32_t bridge_mtu(DaemonClient& daemon, const std::string& bridge);
 // The same rule over a "show" result (docs/protocol.md), kept apart so it can be tested alone.
 std::uint32_t smallest_port_mtu(const nlohmann::json& show_result, const std::string& bridge);
 
-// add-port BRIDGE IFACE --type system, marked transient: vswitchd deletes a transient port when its
-// netdev vanishes (here: when qemu exits), instead of keeping it configured as "absent". Against a
-// daemon that does not know transient ports yet, it adds a plain port and warns on stderr.
+// add-port BRIDGE IFACE --type system, with "transient": true in the port's configuration: vswitchd
+// deletes a transient port when its netdev vanishes (here: when qemu exits), instead of keeping it
+// configured as "absent". Against a daemon that refuses the field (it does not know transient ports),
+// it adds a plain port and warns on stderr.
 void attach_transient_port(DaemonClient& daemon, const std::string& bridge, const std::string& ifname);
 
 // del-port BRIDGE IFACE --if-exists.
