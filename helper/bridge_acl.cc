@@ -49,7 +49,8 @@ void BridgeAcl::load_into(const std::filesystem::path& path, int depth) {
   std::ifstream in(path);
   if (!in) {
     const int err = errno;
-    throw Error(ErrorCode::InvalidParams, "cannot read ACL file " + path.string() + ": " + std::strerror(err));
+    throw Error(ErrorCode::InvalidParams,
+                "cannot read ACL file " + path.string() + ": " + std::strerror(err));
   }
   std::ostringstream text;
   text << in.rdbuf();
@@ -69,11 +70,13 @@ void BridgeAcl::parse_into(std::string_view text, const std::filesystem::path& o
     if (line.empty() || line.front() == '#') continue;
 
     const auto [cmd, arg] = split_command(line);
-    if (arg.empty()) bad(where, "'" + std::string(cmd) + "' needs an argument (a bridge name, 'all' or a file)");
+    if (arg.empty())
+      bad(where, "'" + std::string(cmd) + "' needs an argument (a bridge name, 'all' or a file)");
 
     if (cmd == "include") {
       if (depth + 1 > kMaxIncludeDepth)
-        bad(where, "includes nest deeper than " + std::to_string(kMaxIncludeDepth) + " files (an include loop?)");
+        bad(where,
+            "includes nest deeper than " + std::to_string(kMaxIncludeDepth) + " files (an include loop?)");
       std::filesystem::path target{std::string(arg)};
       if (target.is_relative()) target = origin.parent_path() / target;
       load_into(target, depth + 1);

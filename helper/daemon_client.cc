@@ -49,13 +49,15 @@ std::string DaemonClient::read_line() {
       return line;
     }
     if (buffered_.size() > kMaxResponse)
-      throw Error(ErrorCode::SystemError, "vswitchd sent a response larger than " + std::to_string(kMaxResponse));
+      throw Error(ErrorCode::SystemError,
+                  "vswitchd sent a response larger than " + std::to_string(kMaxResponse));
     char buf[8192];
     const ssize_t n = ::recv(fd_.get(), buf, sizeof(buf), 0);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
       throw Error(ErrorCode::SystemError, "vswitchd at " + path_ + " did not answer in time");
-    if (n < 0) throw Error(ErrorCode::SystemError, "reading from vswitchd: " + std::string(std::strerror(errno)));
+    if (n < 0)
+      throw Error(ErrorCode::SystemError, "reading from vswitchd: " + std::string(std::strerror(errno)));
     if (n == 0) throw Error(ErrorCode::SystemError, "vswitchd closed the connection");
     buffered_.append(buf, static_cast<std::size_t>(n));
   }
@@ -69,7 +71,8 @@ nlohmann::json DaemonClient::call(const std::string& method, const nlohmann::jso
   while (sent < line.size()) {
     const ssize_t n = ::send(fd_.get(), line.data() + sent, line.size() - sent, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw Error(ErrorCode::SystemError, "writing to vswitchd: " + std::string(std::strerror(errno)));
+    if (n < 0)
+      throw Error(ErrorCode::SystemError, "writing to vswitchd: " + std::string(std::strerror(errno)));
     sent += static_cast<std::size_t>(n);
   }
 

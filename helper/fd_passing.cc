@@ -30,8 +30,8 @@ void send_fd(int unix_socket, int fd_to_pass) {
     n = ::sendmsg(unix_socket, &msg, MSG_NOSIGNAL);
   } while (n < 0 && errno == EINTR);
   if (n != 1)
-    throw Error(ErrorCode::SystemError, "cannot pass the TAP to qemu over fd " + std::to_string(unix_socket) + ": " +
-                                            std::strerror(n < 0 ? errno : EIO));
+    throw Error(ErrorCode::SystemError, "cannot pass the TAP to qemu over fd " + std::to_string(unix_socket) +
+                                            ": " + std::strerror(n < 0 ? errno : EIO));
 }
 
 }  // namespace vswitch::helper

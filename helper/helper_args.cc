@@ -49,7 +49,8 @@ HelperArgs parse_helper_args(std::span<const char* const> argv) {
   HelperArgs args;
   bool have_fd = false;
   // Value of "--name=value" or of "--name value" (consuming the next word).
-  auto value_of = [&](std::size_t& i, std::string_view arg, std::string_view name) -> std::optional<std::string> {
+  auto value_of = [&](std::size_t& i, std::string_view arg,
+                      std::string_view name) -> std::optional<std::string> {
     if (arg == name) {
       if (i + 1 >= argv.size()) bad(std::string(name) + " needs a value");
       return std::string(argv[++i]);

@@ -13,9 +13,9 @@ namespace vswitch::helper {
 inline constexpr const char* kDefaultTapTemplate = "tap%d";
 
 struct HelperArgs {
-  bool use_vnet = false;                        // ask for IFF_VNET_HDR on the TAP
-  int fd = -1;                                  // our end of qemu's socketpair
-  std::string bridge;                           // the vswitch bridge to join
+  bool use_vnet = false;                              // ask for IFF_VNET_HDR on the TAP
+  int fd = -1;                                        // our end of qemu's socketpair
+  std::string bridge;                                 // the vswitch bridge to join
   std::string ifname_template = kDefaultTapTemplate;  // kernel fills in %d with the first free number
   bool help = false;
   bool version = false;

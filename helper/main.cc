@@ -37,9 +37,9 @@ int run(const HelperArgs& args) {
   const std::string acl_path = env_or("VSWITCH_BRIDGE_CONF", kDefaultAclFile);
   const BridgeAcl acl = BridgeAcl::load(acl_path);
   if (!acl.allows(args.bridge))
-    throw Error(ErrorCode::NotPermitted,
-                "access to bridge '" + args.bridge + "' denied by ACL file " + acl_path +
-                    " (add 'allow " + args.bridge + "' there to permit it)");
+    throw Error(ErrorCode::NotPermitted, "access to bridge '" + args.bridge + "' denied by ACL file " +
+                                             acl_path + " (add 'allow " + args.bridge +
+                                             "' there to permit it)");
 
   DaemonClient daemon = DaemonClient::connect(env_or("VSWITCH_SOCKET", kDefaultSocket));
   drop_to_net_admin();

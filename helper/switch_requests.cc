@@ -32,8 +32,9 @@ std::uint32_t bridge_mtu(DaemonClient& daemon, const std::string& bridge) {
     return smallest_port_mtu(daemon.call("show", {{"bridge", bridge}}), bridge);
   } catch (const Error& e) {
     if (e.code() != ErrorCode::NoSuchBridge) throw;
-    throw Error(ErrorCode::NoSuchBridge, "vswitch bridge '" + bridge +
-                                             "' does not exist (create it with: vswitchctl add-br " + bridge + ")");
+    throw Error(
+        ErrorCode::NoSuchBridge,
+        "vswitch bridge '" + bridge + "' does not exist (create it with: vswitchctl add-br " + bridge + ")");
   }
 }
 
@@ -48,8 +49,8 @@ void attach_transient_port(DaemonClient& daemon, const std::string& bridge, cons
                                    std::string_view(e.what()).find("transient") != std::string_view::npos;
     if (!transient_unknown) throw;
     std::cerr << "vswitch-bridge-helper: warning: this vswitchd does not support transient ports; " << ifname
-              << " stays configured on " << bridge << " after the VM exits (remove it with: vswitchctl del-port "
-              << ifname << ")\n";
+              << " stays configured on " << bridge
+              << " after the VM exits (remove it with: vswitchctl del-port " << ifname << ")\n";
     params["port"].erase("transient");
     daemon.call("add-port", params);
   }

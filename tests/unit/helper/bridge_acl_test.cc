@@ -125,7 +125,8 @@ TEST_CASE("include reads another file; relative paths are relative to the includ
 TEST_CASE("an include that cannot be read is an error, not a silently dropped deny", "[acl]") {
   AclDir d;
   const fs::path main = d.write("bridge.conf", "allow all\ninclude missing-denies.conf\n");
-  CHECK_THAT(load_error(main), Catch::Contains("cannot read ACL file") && Catch::Contains("missing-denies.conf"));
+  CHECK_THAT(load_error(main),
+             Catch::Contains("cannot read ACL file") && Catch::Contains("missing-denies.conf"));
 }
 
 TEST_CASE("an include loop is refused instead of recursing forever", "[acl]") {

@@ -61,7 +61,8 @@ TEST_CASE("the TAP name template needs exactly one %d", "[helper-args]") {
   CHECK_THAT(error_of({"--fd=3", "--br=br0", "--ifname=tap0"}), Catch::Contains("exactly one %d"));
   CHECK_THAT(error_of({"--fd=3", "--br=br0", "--ifname=t%d%d"}), Catch::Contains("exactly one %d"));
   CHECK_THAT(error_of({"--fd=3", "--br=br0", "--ifname=t%s"}), Catch::Contains("exactly one %d"));
-  CHECK_THAT(error_of({"--fd=3", "--br=br0", "--ifname=averyverylongname%d"}), Catch::Contains("longer than"));
+  CHECK_THAT(error_of({"--fd=3", "--br=br0", "--ifname=averyverylongname%d"}),
+             Catch::Contains("longer than"));
   CHECK(parse({"--fd=3", "--br=br0", "--ifname=web-%d"}).ifname_template == "web-%d");
 }
 
