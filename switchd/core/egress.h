@@ -28,4 +28,7 @@ struct EgressFrame {
 // `pkt` must have been through Bridge::process (its `info` filled in).
 EgressFrame compose_egress(const Packet& pkt, const TxItem& item);
 
+// EgressFrame::wire_size() of the frame compose_egress would build, without building it.
+std::size_t egress_wire_size(const Packet& pkt, bool tagged);
+
 }  // namespace vswitch
