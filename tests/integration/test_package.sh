@@ -103,11 +103,20 @@ for i in "${!argv[@]}"; do
 done
 log "running the unit's command: ${argv[*]}"
 "${argv[@]}" >>"$T_DIR/vswitchd.log" 2>&1 &
+# shellcheck disable=SC2034 # read by lib.sh (stop_daemon, cleanup)
 DAEMON_PID=$!
 wait_for 10 sh -c "/usr/bin/vswitchctl --socket '$T_SOCK' list-br >/dev/null 2>&1" ||
   fail "the installed vswitchd did not answer: $(tail -n 5 "$T_DIR/vswitchd.log")"
 /usr/bin/vswitchctl --socket "$T_SOCK" list-br | grep -qx br0 ||
   fail "the default /etc/vswitch/vswitchd.conf did not give a br0: $(/usr/bin/vswitchctl --socket "$T_SOCK" list-br 2>&1)"
+# The installed bash completion, against the installed daemon: commands, and bridge names asked live.
+complete_words() {
+  bash -c '. /usr/share/bash-completion/completions/vswitchctl
+    COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _vswitchctl; echo "${COMPREPLY[*]}"' _ "$@"
+}
+[ "$(complete_words vswitchctl add-)" = "add-br add-port" ] || fail "completion of 'add-': '$(complete_words vswitchctl add-)'"
+[ "$(PATH=/usr/bin:$PATH complete_words vswitchctl --socket "$T_SOCK" del-br "")" = br0 ] ||
+  fail "completion of bridge names: '$(complete_words vswitchctl --socket "$T_SOCK" del-br "")'"
 stop_daemon
 
 if command -v systemd-analyze >/dev/null; then
