@@ -26,11 +26,12 @@ done
 installed=false
 pkg_cleanup() {
   local rc=$?
+  set +e # a failing step here must not end the trap before lib.sh's cleanup ran
   if $installed; then
     DEBIAN_FRONTEND=noninteractive dpkg -P vswitch >"$T_DIR/purge-on-exit.log" 2>&1 ||
       echo "WARNING: dpkg -P vswitch failed on exit: $(cat "$T_DIR/purge-on-exit.log")" >&2
   fi
-  (exit $rc)
+  (exit $rc) # hand lib.sh's cleanup the test's exit status
   cleanup
 }
 trap pkg_cleanup EXIT
