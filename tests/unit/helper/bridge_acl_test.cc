@@ -108,7 +108,7 @@ TEST_CASE("malformed rules are errors naming file and line (fail closed)", "[acl
   CHECK_THAT(error_of("allow a/b\n"), Catch::Contains("'/'"));
 }
 
-TEST_CASE("include reads another file; relative paths are relative to the including file", "[acl]") {
+TEST_CASE("include reads another file, a relative path relative to the including file", "[acl]") {
   AclDir d;
   d.write("bridge.d/users.conf", "allow br2\n");
   d.write("bridge.d/deny.conf", "deny br3\n");
