@@ -36,9 +36,11 @@ LinkPtr alloc_link() {
   return l;
 }
 
+constexpr unsigned kIffLowerUp = 0x10000;  // <linux/if.h>, which clashes with <net/if.h>
+
 std::string nl_text(int nl_err) { return nl_geterror(nl_err < 0 ? -nl_err : nl_err); }
 
-std::optional<TunInfo> parse_tun_info(nlattr* data) {
+std::optional<TunInfo> parse_tun_info(nlattr* data, bool carrier) {
   nlattr* tb[IFLA_TUN_MAX + 1] = {};
   if (nla_parse_nested(tb, IFLA_TUN_MAX, data, nullptr) < 0) return std::nullopt;
   if (!tb[IFLA_TUN_TYPE]) return std::nullopt;  // older kernels do not describe tun devices
@@ -50,6 +52,7 @@ std::optional<TunInfo> parse_tun_info(nlattr* data) {
   t.vnet_hdr = flag(IFLA_TUN_VNET_HDR);
   if (tb[IFLA_TUN_NUM_QUEUES]) t.queues = nla_get_u32(tb[IFLA_TUN_NUM_QUEUES]);
   if (tb[IFLA_TUN_NUM_DISABLED_QUEUES]) t.disabled_queues = nla_get_u32(tb[IFLA_TUN_NUM_DISABLED_QUEUES]);
+  t.held = t.multi_queue ? t.queues + t.disabled_queues != 0 : carrier;
   return t;
 }
 
@@ -117,6 +120,7 @@ std::optional<LinkInfo> parse_link_message(const nlmsghdr* hdr) {
     info.name.assign(s, strnlen(s, static_cast<std::size_t>(nla_len(tb[IFLA_IFNAME]))));
   }
   if (tb[IFLA_MTU]) info.mtu = nla_get_u32(tb[IFLA_MTU]);
+  info.carrier = tb[IFLA_CARRIER] ? nla_get_u8(tb[IFLA_CARRIER]) != 0 : (ifi->ifi_flags & kIffLowerUp) != 0;
   if (tb[IFLA_ADDRESS] && nla_len(tb[IFLA_ADDRESS]) == 6) {
     info.mac = MacAddress::from_bytes(
         std::span<const std::uint8_t>(static_cast<const std::uint8_t*>(nla_data(tb[IFLA_ADDRESS])), 6));
@@ -128,7 +132,8 @@ std::optional<LinkInfo> parse_link_message(const nlmsghdr* hdr) {
         const auto* s = static_cast<const char*>(nla_data(li[IFLA_INFO_KIND]));
         info.kind.assign(s, strnlen(s, static_cast<std::size_t>(nla_len(li[IFLA_INFO_KIND]))));
       }
-      if (info.kind == "tun" && li[IFLA_INFO_DATA]) info.tun = parse_tun_info(li[IFLA_INFO_DATA]);
+      if (info.kind == "tun" && li[IFLA_INFO_DATA])
+        info.tun = parse_tun_info(li[IFLA_INFO_DATA], info.carrier);
     }
   }
   return info;
