@@ -10,7 +10,7 @@ BUILD_PKGS=(
   catch2
 )
 TEST_PKGS=(
-  iproute2 iputils-ping iperf3 tcpdump python3 python3-scapy procps psmisc kmod
+  iproute2 iputils-ping iperf3 tcpdump ethtool python3 python3-scapy procps psmisc kmod
   clang libclang-rt-14-dev util-linux passwd file dpkg-dev
 )
 # qemu is only needed by the qemu plumbing tests; --no-install-recommends keeps it small.

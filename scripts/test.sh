@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs every dependency (apt-get, Debian 12), builds vswitch twice (release with -Werror, and
+# ASan+UBSan) and runs every test with CTest: unit tests in both builds, the root-only integration
+# tests (real TAP devices, AF_PACKET sockets and network namespaces) in the release build.
+#
+# Usage: sudo scripts/test.sh            (what CI runs through .ci/run)
+#        BUILD_DIR=... SAN_BUILD_DIR=... CTEST_ARGS="-R fdb" scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "test.sh: the integration tests need root (network namespaces, TAP devices): run with sudo" >&2
+  exit 1
+fi
+
+./scripts/install-deps.sh all
+
+BUILD_DIR=${BUILD_DIR:-build}
+SAN_BUILD_DIR=${SAN_BUILD_DIR:-build-asan}
+JOBS=${JOBS:-$(nproc)}
+
+echo "== release build ($BUILD_DIR)"
+cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVSWITCH_WERROR=ON >/dev/null
+cmake --build "$BUILD_DIR" -j "$JOBS"
+
+echo "== sanitizer build ($SAN_BUILD_DIR): AddressSanitizer + UndefinedBehaviorSanitizer"
+cmake -S . -B "$SAN_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DVSWITCH_WERROR=ON -DVSWITCH_SANITIZE=ON \
+  -DVSWITCH_UNIT_TESTS_ONLY=ON >/dev/null
+cmake --build "$SAN_BUILD_DIR" -j "$JOBS"
+
+status=0
+echo "== unit tests under ASan+UBSan"
+(cd "$SAN_BUILD_DIR" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --output-on-failure -L unit ${CTEST_ARGS:-}) || status=1
+
+echo "== all tests (unit and integration)"
+(cd "$BUILD_DIR" && ctest --output-on-failure ${CTEST_ARGS:-}) || status=1
+exit $status
