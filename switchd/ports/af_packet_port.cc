@@ -103,7 +103,8 @@ void AfPacketPort::mark_gone(int err) {
   log::warn("port ", name_, ": network device is gone (", errno_text(err), ")");
 }
 
-std::size_t AfPacketPort::receive_some(std::span<Packet> batch, PortCounters& counters, int& err) {
+std::size_t AfPacketPort::receive_some(std::span<Packet> batch, PortCounters& counters, int& err,
+                                       std::size_t& read) {
   const std::size_t want = batch.size();
   for (std::size_t i = 0; i < want; ++i) {
     RxSlot& s = rx_slots_[i];
@@ -119,6 +120,7 @@ std::size_t AfPacketPort::receive_some(std::span<Packet> batch, PortCounters& co
     h.msg_controllen = sizeof(s.control);
   }
   const int got = ::recvmmsg(fd_.get(), rx_msgs_.data(), static_cast<unsigned>(want), MSG_DONTWAIT, nullptr);
+  read = got < 0 ? 0 : static_cast<std::size_t>(got);
   if (got < 0) {
     err = errno;
     return 0;
@@ -171,12 +173,12 @@ std::size_t AfPacketPort::receive(std::span<Packet> batch, PortCounters& counter
   for (int call = 0; call < kMaxReceiveCalls && n < batch.size(); ++call) {
     const std::size_t want = batch.size() - n;
     int err = 0;
-    const std::size_t got = receive_some(batch.subspan(n), counters, err);
-    n += got;
+    std::size_t read = 0;  // frames the kernel handed over, including any dropped as rx_error
+    n += receive_some(batch.subspan(n), counters, err, read);
     if (err == 0) {
-      // A short batch means the queue is empty, or an error stopped it and will be reported by the
+      // A short read means the queue is empty, or an error stopped it and will be reported by the
       // next call: poll() says so (the fd stays readable).
-      if (got < want) break;
+      if (read < want) break;
       continue;
     }
     if (err == EAGAIN || err == EWOULDBLOCK) break;

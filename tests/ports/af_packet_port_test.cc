@@ -304,7 +304,9 @@ TEST_CASE("system: the port dies cleanly when its netdev is deleted", "[af_packe
   auto veth = std::make_unique<VethPair>();
   auto port = std::make_unique<AfPacketPort>(veth->a);
   PortCounters counters;
-  veth.reset();  // ip link del
+  Netns elsewhere;
+  SECTION("deleted") { veth.reset(); }  // ip link del
+  SECTION("moved to another namespace") { must("ip link set " + veth->a + " netns " + elsewhere.name()); }
 
   pollfd pfd{port->fd(), POLLIN, 0};
   REQUIRE(::poll(&pfd, 1, 2000) == 1);  // the socket error wakes the poller

@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
   }
   if (trunk_name.empty() || (vlans.empty() && native_name.empty())) return usage();
 
-  struct sigaction sa{};
+  struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
