@@ -78,7 +78,9 @@ Replies transact(nl_sock* sock, nl_msg* msg) {
   Replies r;
   int err = nl_send_auto(sock, msg);
   if (err < 0) throw Error(ErrorCode::SystemError, "rtnetlink send failed: " + nl_text(err));
-  std::unique_ptr<nl_cb, decltype(&nl_cb_put)> cb(nl_cb_clone(nl_socket_get_cb(sock)), &nl_cb_put);
+  // nl_socket_get_cb() hands out a reference of its own: drop it once cloned.
+  std::unique_ptr<nl_cb, decltype(&nl_cb_put)> socket_cb(nl_socket_get_cb(sock), &nl_cb_put);
+  std::unique_ptr<nl_cb, decltype(&nl_cb_put)> cb(nl_cb_clone(socket_cb.get()), &nl_cb_put);
   if (!cb) throw Error(ErrorCode::SystemError, "out of memory allocating a netlink callback");
   nl_cb_set(cb.get(), NL_CB_VALID, NL_CB_CUSTOM, on_valid, &r);
   nl_cb_err(cb.get(), NL_CB_CUSTOM, on_error, &r);
