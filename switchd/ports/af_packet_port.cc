@@ -11,6 +11,7 @@
 #include "common/error.h"
 #include "common/ifname.h"
 #include "common/log.h"
+#include "switchd/ports/gso_header.h"
 #include "switchd/ports/netdev.h"
 
 #ifndef PACKET_IGNORE_OUTGOING
@@ -63,6 +64,9 @@ AfPacketPort::AfPacketPort(const std::string& name) : name_(name) {
   set_buffer(fd.get(), SO_RCVBUFFORCE, SO_RCVBUF, kRcvBuf);
   set_buffer(fd.get(), SO_SNDBUFFORCE, SO_SNDBUF, kSndBuf);
 
+  // Up before bind: binding to a down device queues an ENETDOWN socket error that the first send or
+  // receive would then report.
+  rtnl.set_link_up(ifindex_);
   sockaddr_ll sll{};
   sll.sll_family = AF_PACKET;
   sll.sll_protocol = htons(ETH_P_ALL);
@@ -78,7 +82,6 @@ AfPacketPort::AfPacketPort(const std::string& name) : name_(name) {
   mreq.mr_type = PACKET_MR_PROMISC;
   if (::setsockopt(fd.get(), SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mreq, sizeof(mreq)) < 0)
     throw Error(ErrorCode::SystemError, "cannot make '" + name + "' promiscuous: " + errno_text(errno));
-  rtnl.set_link_up(ifindex_);
 
   tx_msgs_.resize(kTxChunk);
   tx_slots_.resize(kTxChunk);
@@ -100,7 +103,8 @@ void AfPacketPort::mark_gone(int err) {
   log::warn("port ", name_, ": network device is gone (", errno_text(err), ")");
 }
 
-std::size_t AfPacketPort::receive_some(std::span<Packet> batch, PortCounters& counters, int& err) {
+std::size_t AfPacketPort::receive_some(std::span<Packet> batch, PortCounters& counters, int& err,
+                                       std::size_t& read) {
   const std::size_t want = batch.size();
   for (std::size_t i = 0; i < want; ++i) {
     RxSlot& s = rx_slots_[i];
@@ -116,6 +120,7 @@ std::size_t AfPacketPort::receive_some(std::span<Packet> batch, PortCounters& co
     h.msg_controllen = sizeof(s.control);
   }
   const int got = ::recvmmsg(fd_.get(), rx_msgs_.data(), static_cast<unsigned>(want), MSG_DONTWAIT, nullptr);
+  read = got < 0 ? 0 : static_cast<std::size_t>(got);
   if (got < 0) {
     err = errno;
     return 0;
@@ -149,6 +154,7 @@ std::size_t AfPacketPort::receive_some(std::span<Packet> batch, PortCounters& co
       counters.drop(DropReason::rx_error);
       continue;
     }
+    fix_gso_header_length(pkt);
     counters.rx_frames++;
     counters.rx_bytes += pkt.size();
     if (kept != i) std::swap(batch[kept], batch[i]);
@@ -167,12 +173,12 @@ std::size_t AfPacketPort::receive(std::span<Packet> batch, PortCounters& counter
   for (int call = 0; call < kMaxReceiveCalls && n < batch.size(); ++call) {
     const std::size_t want = batch.size() - n;
     int err = 0;
-    const std::size_t got = receive_some(batch.subspan(n), counters, err);
-    n += got;
+    std::size_t read = 0;  // frames the kernel handed over, including any dropped as rx_error
+    n += receive_some(batch.subspan(n), counters, err, read);
     if (err == 0) {
-      // A short batch means the queue is empty, or an error stopped it and will be reported by the
+      // A short read means the queue is empty, or an error stopped it and will be reported by the
       // next call: poll() says so (the fd stays readable).
-      if (got < want) break;
+      if (read < want) break;
       continue;
     }
     if (err == EAGAIN || err == EWOULDBLOCK) break;
@@ -194,6 +200,7 @@ std::size_t AfPacketPort::receive(std::span<Packet> batch, PortCounters& counter
 
 void AfPacketPort::send(std::span<const EgressFrame> frames, PortCounters& counters) {
   std::size_t i = 0;
+  bool retried_down = false;
   while (i < frames.size()) {
     if (!alive_) {
       counters.drop(DropReason::port_down, frames.size() - i);
@@ -232,7 +239,13 @@ void AfPacketPort::send(std::span<const EgressFrame> frames, PortCounters& count
       counters.drop(DropReason::port_down, frames.size() - i);
       return;
     }
-    if (err == ENETDOWN) {  // administratively down
+    if (err == ENETDOWN) {
+      // Either the netdev is down now, or it went down (and maybe up) earlier and this is the socket
+      // error the kernel queued then, which this call has now consumed: try once more to tell.
+      if (!retried_down) {
+        retried_down = true;
+        continue;
+      }
       counters.drop(DropReason::port_down, frames.size() - i);
       return;
     }

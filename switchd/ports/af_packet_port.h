@@ -47,7 +47,9 @@ class AfPacketPort final : public PortBackend {
   struct TxSlot {
     iovec iov[3];
   };
-  std::size_t receive_some(std::span<Packet> batch, PortCounters& counters, int& err);
+  // One recvmmsg into batch: returns the frames kept (compacted to the front); `read` is how many the
+  // kernel handed over, `err` the errno of a failed call (0 otherwise).
+  std::size_t receive_some(std::span<Packet> batch, PortCounters& counters, int& err, std::size_t& read);
   bool netdev_gone() const;
   void mark_gone(int err);
 

@@ -36,9 +36,11 @@ LinkPtr alloc_link() {
   return l;
 }
 
+constexpr unsigned kIffLowerUp = 0x10000;  // <linux/if.h>, which clashes with <net/if.h>
+
 std::string nl_text(int nl_err) { return nl_geterror(nl_err < 0 ? -nl_err : nl_err); }
 
-std::optional<TunInfo> parse_tun_info(nlattr* data) {
+std::optional<TunInfo> parse_tun_info(nlattr* data, bool carrier) {
   nlattr* tb[IFLA_TUN_MAX + 1] = {};
   if (nla_parse_nested(tb, IFLA_TUN_MAX, data, nullptr) < 0) return std::nullopt;
   if (!tb[IFLA_TUN_TYPE]) return std::nullopt;  // older kernels do not describe tun devices
@@ -50,6 +52,7 @@ std::optional<TunInfo> parse_tun_info(nlattr* data) {
   t.vnet_hdr = flag(IFLA_TUN_VNET_HDR);
   if (tb[IFLA_TUN_NUM_QUEUES]) t.queues = nla_get_u32(tb[IFLA_TUN_NUM_QUEUES]);
   if (tb[IFLA_TUN_NUM_DISABLED_QUEUES]) t.disabled_queues = nla_get_u32(tb[IFLA_TUN_NUM_DISABLED_QUEUES]);
+  t.held = t.multi_queue ? t.queues + t.disabled_queues != 0 : carrier;
   return t;
 }
 
@@ -75,7 +78,9 @@ Replies transact(nl_sock* sock, nl_msg* msg) {
   Replies r;
   int err = nl_send_auto(sock, msg);
   if (err < 0) throw Error(ErrorCode::SystemError, "rtnetlink send failed: " + nl_text(err));
-  std::unique_ptr<nl_cb, decltype(&nl_cb_put)> cb(nl_cb_clone(nl_socket_get_cb(sock)), &nl_cb_put);
+  // nl_socket_get_cb() hands out a reference of its own: drop it once cloned.
+  std::unique_ptr<nl_cb, decltype(&nl_cb_put)> socket_cb(nl_socket_get_cb(sock), &nl_cb_put);
+  std::unique_ptr<nl_cb, decltype(&nl_cb_put)> cb(nl_cb_clone(socket_cb.get()), &nl_cb_put);
   if (!cb) throw Error(ErrorCode::SystemError, "out of memory allocating a netlink callback");
   nl_cb_set(cb.get(), NL_CB_VALID, NL_CB_CUSTOM, on_valid, &r);
   nl_cb_err(cb.get(), NL_CB_CUSTOM, on_error, &r);
@@ -117,6 +122,7 @@ std::optional<LinkInfo> parse_link_message(const nlmsghdr* hdr) {
     info.name.assign(s, strnlen(s, static_cast<std::size_t>(nla_len(tb[IFLA_IFNAME]))));
   }
   if (tb[IFLA_MTU]) info.mtu = nla_get_u32(tb[IFLA_MTU]);
+  info.carrier = tb[IFLA_CARRIER] ? nla_get_u8(tb[IFLA_CARRIER]) != 0 : (ifi->ifi_flags & kIffLowerUp) != 0;
   if (tb[IFLA_ADDRESS] && nla_len(tb[IFLA_ADDRESS]) == 6) {
     info.mac = MacAddress::from_bytes(
         std::span<const std::uint8_t>(static_cast<const std::uint8_t*>(nla_data(tb[IFLA_ADDRESS])), 6));
@@ -128,7 +134,8 @@ std::optional<LinkInfo> parse_link_message(const nlmsghdr* hdr) {
         const auto* s = static_cast<const char*>(nla_data(li[IFLA_INFO_KIND]));
         info.kind.assign(s, strnlen(s, static_cast<std::size_t>(nla_len(li[IFLA_INFO_KIND]))));
       }
-      if (info.kind == "tun" && li[IFLA_INFO_DATA]) info.tun = parse_tun_info(li[IFLA_INFO_DATA]);
+      if (info.kind == "tun" && li[IFLA_INFO_DATA])
+        info.tun = parse_tun_info(li[IFLA_INFO_DATA], info.carrier);
     }
   }
   return info;

@@ -27,11 +27,13 @@ struct TunInfo {
   bool persist = false;               // survives the last fd being closed
   bool multi_queue = false;           // IFF_MULTI_QUEUE
   bool vnet_hdr = false;              // the attached queues use IFF_VNET_HDR (as the driver reports it)
-  std::uint32_t queues = 0;           // attached queues (fds)
-  std::uint32_t disabled_queues = 0;  // queues held by an fd but disabled (TUNSETQUEUE)
+  std::uint32_t queues = 0;           // attached queues (fds); reported for multi-queue devices only
+  std::uint32_t disabled_queues = 0;  // queues held by an fd but disabled (TUNSETQUEUE); ditto
   // Someone (qemu, another switch, us) has the device open: TUNSETIFF would fail with EBUSY (single
-  // queue) or join the holder's queues (multi-queue). Either way, not ours to take.
-  bool held() const { return queues + disabled_queues != 0; }
+  // queue) or join the holder's queues (multi-queue). Either way, not ours to take. For a single-queue
+  // device the driver reports no queue count; its carrier is on exactly while an fd is attached
+  // (unless the holder turned it off with TUNSETCARRIER: TUNSETIFF's EBUSY still catches that).
+  bool held = false;
 };
 
 struct LinkInfo {
@@ -41,6 +43,7 @@ struct LinkInfo {
   std::uint16_t arp_type = 0;  // ifi_type: ARPHRD_ETHER (1) for every Ethernet-like device
   bool admin_up = false;       // IFF_UP
   bool running = false;        // IFF_RUNNING: up and operational (carrier present)
+  bool carrier = false;        // IFLA_CARRIER: the lower layer is there (even while admin down)
   std::uint32_t mtu = 0;
   MacAddress mac;
   std::optional<TunInfo> tun;  // set for kind "tun" on kernels that report IFLA_TUN_* (4.15+)

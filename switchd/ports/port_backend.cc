@@ -18,7 +18,7 @@ std::unique_ptr<PortBackend> open_port_backend(const std::string& name, PortType
   if (!link) return std::make_unique<TapPort>(name);  // creates it
   // Only a TAP nobody holds may be taken over by fd; a held one (qemu's) is switched through AF_PACKET,
   // and so is everything that is not a TAP.
-  if (link->is_tap() && !link->tun->held()) {
+  if (link->is_tap() && !link->tun->held) {
     try {
       return std::make_unique<TapPort>(name);
     } catch (const Error& e) {

@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "common/ifname.h"
 #include "common/log.h"
+#include "switchd/ports/gso_header.h"
 #include "switchd/ports/netdev.h"
 
 namespace vswitch {
@@ -34,7 +35,7 @@ int check_existing(const std::string& name, const std::optional<LinkInfo>& link)
   if (!link->tun) return 0;  // kernel does not describe tun devices: let TUNSETIFF decide
   if (!link->tun->tap)
     throw Error(ErrorCode::Conflict, "'" + name + "' is a TUN (layer 3) device, not a TAP");
-  if (link->tun->held())
+  if (link->tun->held)
     throw Error(ErrorCode::DeviceBusy, "TAP '" + name +
                                            "' is held open by another process (qemu?): add it as a system "
                                            "port to switch it through AF_PACKET");
@@ -123,6 +124,7 @@ std::size_t TapPort::receive(std::span<Packet> batch, PortCounters& counters) {
       continue;
     }
     pkt.set_length(static_cast<std::size_t>(got) - sizeof(VirtioNetHdr));
+    fix_gso_header_length(pkt);
     counters.rx_frames++;
     counters.rx_bytes += pkt.size();
     ++n;

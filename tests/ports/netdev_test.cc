@@ -74,5 +74,5 @@ TEST_CASE("netdev: a persistent TAP reports its tun state", "[netdev]") {
   REQUIRE(link->tun);
   CHECK(link->is_tap());
   CHECK(link->tun->persist);
-  CHECK_FALSE(link->tun->held());
+  CHECK_FALSE(link->tun->held);
 }

@@ -14,6 +14,7 @@
 #include <stdexcept>
 
 #include "switchd/core/frame.h"
+#include "switchd/ports/netdev.h"
 
 namespace vswitch::test {
 
@@ -47,6 +48,15 @@ std::string capture(const std::string& cmd) {
 }
 
 bool link_exists(const std::string& name) { return ::if_nametoindex(name.c_str()) != 0; }
+
+void wait_running(const std::string& name) {
+  for (int i = 0; i < 500; ++i) {
+    auto link = find_link(name);
+    if (link && link->running) return;
+    ::usleep(10'000);
+  }
+  throw std::runtime_error(name + " did not come up");
+}
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path);

@@ -31,6 +31,9 @@ void must(const std::string& cmd);
 // Runs `cmd` and returns its stdout.
 std::string capture(const std::string& cmd);
 bool link_exists(const std::string& name);  // in the test's own namespace
+// Waits (up to 5 s) until `name` is up with carrier: the kernel turns a veth's carrier on a moment after
+// both ends are up, and until then sends fail with ENETDOWN.
+void wait_running(const std::string& name);
 std::string read_file(const std::string& path);
 
 class Netns {

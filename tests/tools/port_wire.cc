@@ -34,6 +34,8 @@ constexpr std::size_t kBatch = 32;
 struct Side {
   std::unique_ptr<PortBackend> port;
   PortCounters counters;
+  std::uint64_t rx_gso = 0;           // frames that came with GSO metadata...
+  std::uint64_t rx_csum_partial = 0;  // ...or with their checksum left to do: offloads are on
   std::vector<Packet> batch;
   bool reported_gone = false;
 };
@@ -48,6 +50,8 @@ void print_stats(const Side& s) {
               s.port->name().c_str(), s.port->alive() ? 1 : 0, static_cast<unsigned long long>(c.rx_frames),
               static_cast<unsigned long long>(c.rx_bytes), static_cast<unsigned long long>(c.tx_frames),
               static_cast<unsigned long long>(c.tx_bytes));
+  std::printf(" rx_gso=%llu rx_csum_partial=%llu", static_cast<unsigned long long>(s.rx_gso),
+              static_cast<unsigned long long>(s.rx_csum_partial));
   for (std::size_t r = 0; r < kDropReasonCount; ++r) {
     if (c.drops[r] != 0)
       std::printf(" %s=%llu", std::string(drop_reason_name(static_cast<DropReason>(r))).c_str(),
@@ -68,6 +72,8 @@ void forward(Side& from, Side& to, std::vector<EgressFrame>& out, bool verbose) 
       continue;
     }
     pkt.info = parsed.info;
+    from.rx_gso += pkt.vnet.is_gso() ? 1 : 0;
+    from.rx_csum_partial += pkt.vnet.needs_csum() ? 1 : 0;
     if (verbose) {
       const VirtioNetHdr& v = pkt.vnet;
       std::printf(
