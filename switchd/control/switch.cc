@@ -3,8 +3,8 @@
 #include <fnmatch.h>
 
 #include <algorithm>
-#include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
 
 #include "common/error.h"
 #include "common/ifname.h"
@@ -186,8 +186,8 @@ struct Switch::Impl {
       d.attach(b.dp, p.id, std::move(backend));
       d.bridge(b.dp).update_port(p.id, s);
     });
-    log::info("port ", p.cfg.name, " attached to ", b.name, " as ", to_string(p.kind), " (", to_string(p.state),
-              ")");
+    log::info("port ", p.cfg.name, " attached to ", b.name, " as ", to_string(p.kind), " (",
+              to_string(p.state), ")");
   }
 
   // Closes the backend (a TAP the daemon created goes away with it) and marks the port absent.
@@ -243,15 +243,16 @@ struct Switch::Impl {
 
   // ---- link events ----
   void watch_links() {
-    monitor_fd->async_wait(boost::asio::posix::stream_descriptor::wait_read, [this](boost::system::error_code ec) {
-      if (ec || down) return;
-      try {
-        monitor->drain([this](const LinkEvent& ev) { on_link(ev); });
-      } catch (const std::exception& e) {
-        log::error("link monitor: ", e.what());
-      }
-      watch_links();
-    });
+    monitor_fd->async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                           [this](boost::system::error_code ec) {
+                             if (ec || down) return;
+                             try {
+                               monitor->drain([this](const LinkEvent& ev) { on_link(ev); });
+                             } catch (const std::exception& e) {
+                               log::error("link monitor: ", e.what());
+                             }
+                             watch_links();
+                           });
   }
 
   void on_link(const LinkEvent& ev) {
@@ -275,7 +276,11 @@ struct Switch::Impl {
             detach(b, p, "netdev removed");
           continue;
         }
-        if (p.attached && p.ifindex == link.ifindex) {
+        // A TAP moved to another namespace keeps a stale ifindex here, which another netdev may reuse:
+        // for TAPs only events under the port's own name count.
+        const bool same = p.attached && p.ifindex == link.ifindex &&
+                          (p.kind == PortType::System || link.name == p.cfg.name);
+        if (same) {
           if (p.kind == PortType::System && link.name != p.cfg.name) {
             detach(b, p, "netdev renamed");
             continue;
@@ -346,7 +351,8 @@ struct Switch::Impl {
   }
 
   void remove_port(BridgeRec& b, const std::string& name) {
-    auto it = std::find_if(b.ports.begin(), b.ports.end(), [&](const PortRec& p) { return p.cfg.name == name; });
+    auto it =
+        std::find_if(b.ports.begin(), b.ports.end(), [&](const PortRec& p) { return p.cfg.name == name; });
     if (it == b.ports.end()) return;
     std::unique_ptr<PortBackend> backend;
     const PortId id = it->id;
@@ -462,7 +468,8 @@ void Switch::add_port(const std::string& bridge, const PortConfig& port, bool ma
   auto [ob, op] = impl_->find_port(port.name);
   if (op) {
     if (ob != &b)
-      throw Error(ErrorCode::PortExists, "interface '" + port.name + "' is already a port of bridge '" + ob->name + "'");
+      throw Error(ErrorCode::PortExists,
+                  "interface '" + port.name + "' is already a port of bridge '" + ob->name + "'");
     if (op->cfg == port) return;
     if (!may_exist)
       throw Error(ErrorCode::PortExists, "port '" + port.name + "' is already on bridge '" + bridge +
@@ -489,7 +496,9 @@ void Switch::del_port(const std::optional<std::string>& bridge, const std::strin
   auto [b, p] = impl_->find_port(port);
   if (!p || (bridge && b->name != *bridge)) {
     if (if_exists) return;
-    if (p) throw Error(ErrorCode::NoSuchPort, "port '" + port + "' is on bridge '" + b->name + "', not '" + *bridge + "'");
+    if (p)
+      throw Error(ErrorCode::NoSuchPort,
+                  "port '" + port + "' is on bridge '" + b->name + "', not '" + *bridge + "'");
     throw Error(ErrorCode::NoSuchPort, "no port named '" + port + "'");
   }
   impl_->remove_port(*b, port);
@@ -595,8 +604,8 @@ void Switch::fdb_del(const std::string& bridge, const MacAddress& mac, VlanId vl
   BridgeRec& b = impl_->bridge(bridge);
   const bool ok = impl_->dp->run([&](Datapath& d) { return d.bridge(b.dp).fdb().remove(vlan, mac); });
   if (!ok)
-    throw Error(ErrorCode::NoSuchEntry,
-                "no FDB entry for " + mac.to_string() + " in VLAN " + std::to_string(vlan) + " on '" + bridge + "'");
+    throw Error(ErrorCode::NoSuchEntry, "no FDB entry for " + mac.to_string() + " in VLAN " +
+                                            std::to_string(vlan) + " on '" + bridge + "'");
 }
 
 std::vector<BridgeStats> Switch::stats(const std::optional<std::string>& target) {
@@ -623,7 +632,8 @@ std::vector<BridgeStats> Switch::stats(const std::optional<std::string>& target)
       st.fdb_max = core.fdb().max_entries();
       st.fdb = core.fdb().stats();
       for (const auto& p : b.ports)
-        if (!only_port || p.cfg.name == *only_port) st.ports.push_back(PortStats{p.cfg.name, core.counters(p.id)});
+        if (!only_port || p.cfg.name == *only_port)
+          st.ports.push_back(PortStats{p.cfg.name, core.counters(p.id)});
     });
     out.push_back(std::move(st));
   }

@@ -21,6 +21,8 @@ vm_on_veth br0 "$(name up)" "$(name upl)" 10.77.99.1 --trunk 10,20 --native 30
 
 up=$(name up)
 ip -n "$up" addr flush dev eth0
+# The trunk's own stack must stay quiet: only the peer's TAPs answer ARP.
+ip netns exec "$up" sysctl -qw net.ipv4.conf.all.arp_ignore=1
 ip netns exec "$up" "$PEER" --trunk eth0 --vlan 10:up10 --vlan 20:up20 --native upn --seconds 120 \
   >"$T_DIR/peer.log" 2>&1 &
 track_pid $!
@@ -46,13 +48,15 @@ log "VLAN 20 cannot reach VLAN 10"
 ip netns exec "$up" timeout 15 tcpdump -i eth0 -e -n -U -w "$T_DIR/trunk.pcap" 2>/dev/null &
 trunk_cap=$!
 track_pid $trunk_cap
-ip netns exec "$(name x20)" timeout 15 tcpdump -i eth0 -e -n -U -w "$T_DIR/x20.pcap" arp 2>/dev/null &
+ip netns exec "$(name x20)" timeout 15 tcpdump -i eth0 -Q in -e -n -U -w "$T_DIR/x20.pcap" arp 2>/dev/null &
 x20_cap=$!
 track_pid $x20_cap
 sleep 1.5
 ip -n "$(name a10)" neigh flush all
 ip -n "$(name c30)" neigh flush all
+ip -n "$(name a20)" neigh flush all
 ping_ok "$(name a10)" 10.77.10.100 || fail "VLAN 10 ping during capture"
+ping_ok "$(name a20)" 10.77.20.100 || fail "VLAN 20 ping during capture"
 ping_ok "$(name c30)" 10.77.30.100 || fail "VLAN 30 ping during capture"
 sleep 0.5
 kill $trunk_cap $x20_cap 2>/dev/null || true
@@ -64,9 +68,11 @@ echo "$trunk" | grep -q "vlan 10.*10.77.10.1 > 10.77.10.100: ICMP echo request" 
 echo "$trunk" | grep "10.77.30.1 > 10.77.30.100: ICMP echo request" | grep -qv vlan ||
   fail "native VLAN traffic is not untagged on the trunk"
 echo "$trunk" | grep "10.77.30.1 > 10.77.30.100" | grep -q vlan && fail "native VLAN traffic carried a tag"
-echo "$trunk" | grep -q "vlan 10.*ARP, Request who-has 10.77.10.100" || fail "VLAN 10 ARP not tagged on the trunk"
+echo "$trunk" | grep -q "vlan 10.*ARP.*Request who-has 10.77.10.100" || fail "VLAN 10 ARP not tagged on the trunk"
+tcpdump -r "$T_DIR/x20.pcap" -n 2>/dev/null | grep -q "Request who-has 10.77.20.100" ||
+  fail "the VLAN 20 port did not see VLAN 20's own ARP broadcast (capture broken?)"
 leaked=$(tcpdump -r "$T_DIR/x20.pcap" -n 2>/dev/null | grep -c "10.77.10.100\|10.77.30" || true)
-[ "$leaked" = 0 ] || fail "$leaked ARP frames of VLAN 10/30 reached a VLAN 20 port"
+[ "$leaked" = 0 ] || fail "$leaked ARP frames of VLAN 10/30 reached a VLAN 20 port: $(tcpdump -r "$T_DIR/x20.pcap" -n -e 2>/dev/null | head -3)"
 log "tags on the trunk are right; ARP stays in its VLAN"
 
 echo "PASS"
