@@ -1,0 +1,244 @@
+#include "switchd/ports/af_packet_port.h"
+
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <net/if.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "common/error.h"
+#include "common/ifname.h"
+#include "common/log.h"
+#include "switchd/ports/netdev.h"
+
+#ifndef PACKET_IGNORE_OUTGOING
+#define PACKET_IGNORE_OUTGOING 23  // Linux 4.20
+#endif
+
+namespace vswitch {
+
+namespace {
+
+// Deep enough for bursts of 64 KiB GSO frames; root may exceed net.core.[rw]mem_max (the *FORCE
+// options), others get what the sysctls allow.
+constexpr int kRcvBuf = 8 << 20;
+constexpr int kSndBuf = 4 << 20;
+constexpr std::size_t kTxChunk = 256;  // frames per sendmmsg call
+constexpr int kMaxReceiveCalls = 4;    // recvmmsg calls per receive() when errors interrupt a batch
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+void set_int_option(int fd, int level, int option, int value, const char* what, const std::string& name) {
+  if (::setsockopt(fd, level, option, &value, sizeof(value)) < 0)
+    throw Error(ErrorCode::SystemError,
+                std::string("port ") + name + ": cannot set " + what + ": " + errno_text(errno));
+}
+
+void set_buffer(int fd, int force_option, int option, int size) {
+  if (::setsockopt(fd, SOL_SOCKET, force_option, &size, sizeof(size)) < 0)
+    ::setsockopt(fd, SOL_SOCKET, option, &size, sizeof(size));  // best effort: capped by the sysctl
+}
+
+}  // namespace
+
+AfPacketPort::AfPacketPort(const std::string& name) : name_(name) {
+  if (auto why = validate_ifname(name); !why.empty()) throw Error(ErrorCode::InvalidParams, why);
+  RouteSocket rtnl;
+  const auto link = rtnl.find_link(name);
+  if (!link) throw Error(ErrorCode::NoSuchDevice, "no network device named '" + name + "'");
+  if (!link->is_ethernet())
+    throw Error(ErrorCode::Conflict, "'" + name + "' is not an Ethernet device and cannot be a switch port");
+  ifindex_ = link->ifindex;
+
+  // Protocol 0: the socket receives nothing until bind() names the device, so no other device's
+  // frames can slip in first.
+  UniqueFd fd(::socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!fd) throw Error(ErrorCode::SystemError, "cannot open an AF_PACKET socket: " + errno_text(errno));
+  set_int_option(fd.get(), SOL_PACKET, PACKET_VNET_HDR, 1, "PACKET_VNET_HDR", name);
+  set_int_option(fd.get(), SOL_PACKET, PACKET_AUXDATA, 1, "PACKET_AUXDATA", name);
+  set_int_option(fd.get(), SOL_PACKET, PACKET_IGNORE_OUTGOING, 1,
+                 "PACKET_IGNORE_OUTGOING (needs Linux 4.20 or later)", name);
+  set_buffer(fd.get(), SO_RCVBUFFORCE, SO_RCVBUF, kRcvBuf);
+  set_buffer(fd.get(), SO_SNDBUFFORCE, SO_SNDBUF, kSndBuf);
+
+  sockaddr_ll sll{};
+  sll.sll_family = AF_PACKET;
+  sll.sll_protocol = htons(ETH_P_ALL);
+  sll.sll_ifindex = ifindex_;
+  if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&sll), sizeof(sll)) < 0) {
+    const int err = errno;
+    if (err == ENODEV || err == ENXIO)
+      throw Error(ErrorCode::NoSuchDevice, "network device '" + name + "' vanished while being opened");
+    throw Error(ErrorCode::SystemError, "cannot bind to '" + name + "': " + errno_text(err));
+  }
+  packet_mreq mreq{};
+  mreq.mr_ifindex = ifindex_;
+  mreq.mr_type = PACKET_MR_PROMISC;
+  if (::setsockopt(fd.get(), SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mreq, sizeof(mreq)) < 0)
+    throw Error(ErrorCode::SystemError, "cannot make '" + name + "' promiscuous: " + errno_text(errno));
+  rtnl.set_link_up(ifindex_);
+
+  tx_msgs_.resize(kTxChunk);
+  tx_slots_.resize(kTxChunk);
+  fd_ = std::move(fd);
+  log::info("port ", name_, ": system backend (AF_PACKET) on ifindex ", ifindex_);
+}
+
+bool AfPacketPort::netdev_gone() const {
+  // On NETDEV_UNREGISTER the kernel unbinds the socket: its ifindex reads back as -1.
+  sockaddr_ll sll{};
+  socklen_t len = sizeof(sll);
+  if (::getsockname(fd_.get(), reinterpret_cast<sockaddr*>(&sll), &len) < 0) return false;
+  return sll.sll_ifindex != ifindex_;
+}
+
+void AfPacketPort::mark_gone(int err) {
+  if (!alive_) return;
+  alive_ = false;
+  log::warn("port ", name_, ": network device is gone (", errno_text(err), ")");
+}
+
+std::size_t AfPacketPort::receive_some(std::span<Packet> batch, PortCounters& counters, int& err) {
+  const std::size_t want = batch.size();
+  for (std::size_t i = 0; i < want; ++i) {
+    RxSlot& s = rx_slots_[i];
+    Packet& pkt = batch[i];
+    const auto buf = pkt.rx_buffer();
+    s.iov[0] = {&pkt.vnet, sizeof(VirtioNetHdr)};
+    s.iov[1] = {buf.data(), buf.size()};
+    msghdr& h = rx_msgs_[i].msg_hdr;
+    h = msghdr{};
+    h.msg_iov = s.iov;
+    h.msg_iovlen = 2;
+    h.msg_control = s.control;
+    h.msg_controllen = sizeof(s.control);
+  }
+  const int got = ::recvmmsg(fd_.get(), rx_msgs_.data(), static_cast<unsigned>(want), MSG_DONTWAIT, nullptr);
+  if (got < 0) {
+    err = errno;
+    return 0;
+  }
+  err = 0;
+
+  std::size_t kept = 0;  // good frames are compacted to batch[0..kept)
+  for (std::size_t i = 0; i < static_cast<std::size_t>(got); ++i) {
+    mmsghdr& m = rx_msgs_[i];
+    Packet& pkt = batch[i];
+    if ((m.msg_hdr.msg_flags & MSG_TRUNC) != 0 || m.msg_len < sizeof(VirtioNetHdr)) {
+      counters.drop(DropReason::rx_error);
+      continue;
+    }
+    pkt.set_length(m.msg_len - sizeof(VirtioNetHdr));
+    bool ok = true;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&m.msg_hdr); c != nullptr; c = CMSG_NXTHDR(&m.msg_hdr, c)) {
+      if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA) continue;
+      tpacket_auxdata aux;
+      std::memcpy(&aux, CMSG_DATA(c), sizeof(aux));
+      if (aux.tp_snaplen < aux.tp_len) ok = false;
+      // The kernel (rx-vlan offload, or skb_vlan_untag on receive) moved the outer tag into metadata.
+      // It reports offsets (vnet csum_start) relative to the untagged frame; insert_tag shifts them.
+      if ((aux.tp_status & TP_STATUS_VLAN_VALID) != 0 || aux.tp_vlan_tci != 0) {
+        const std::uint16_t tpid =
+            (aux.tp_status & TP_STATUS_VLAN_TPID_VALID) != 0 ? aux.tp_vlan_tpid : std::uint16_t{0x8100};
+        ok = ok && pkt.insert_tag(tpid, aux.tp_vlan_tci);
+      }
+    }
+    if (!ok) {
+      counters.drop(DropReason::rx_error);
+      continue;
+    }
+    counters.rx_frames++;
+    counters.rx_bytes += pkt.size();
+    if (kept != i) std::swap(batch[kept], batch[i]);
+    ++kept;
+  }
+  return kept;
+}
+
+std::size_t AfPacketPort::receive(std::span<Packet> batch, PortCounters& counters) {
+  if (!alive_ || batch.empty()) return 0;
+  if (rx_msgs_.size() < batch.size()) {
+    rx_msgs_.resize(batch.size());
+    rx_slots_.resize(batch.size());
+  }
+  std::size_t n = 0;
+  for (int call = 0; call < kMaxReceiveCalls && n < batch.size(); ++call) {
+    const std::size_t want = batch.size() - n;
+    int err = 0;
+    const std::size_t got = receive_some(batch.subspan(n), counters, err);
+    n += got;
+    if (err == 0) {
+      // A short batch means the queue is empty, or an error stopped it and will be reported by the
+      // next call: poll() says so (the fd stays readable).
+      if (got < want) break;
+      continue;
+    }
+    if (err == EAGAIN || err == EWOULDBLOCK) break;
+    if (err == EINTR) continue;
+    if (err == ENETDOWN || err == ENXIO || err == ENODEV) {
+      // ENETDOWN also means "went down"; only a deleted netdev unbinds the socket.
+      if (netdev_gone()) {
+        mark_gone(err);
+        break;
+      }
+      continue;
+    }
+    // Typically EINVAL: the kernel could not describe a frame's offloads in a virtio-net header and
+    // dropped it. Count it and read on.
+    counters.drop(DropReason::rx_error);
+  }
+  return n;
+}
+
+void AfPacketPort::send(std::span<const EgressFrame> frames, PortCounters& counters) {
+  std::size_t i = 0;
+  while (i < frames.size()) {
+    if (!alive_) {
+      counters.drop(DropReason::port_down, frames.size() - i);
+      return;
+    }
+    const std::size_t chunk = std::min(frames.size() - i, kTxChunk);
+    for (std::size_t j = 0; j < chunk; ++j) {
+      const EgressFrame& f = frames[i + j];
+      TxSlot& s = tx_slots_[j];
+      s.iov[0] = {const_cast<VirtioNetHdr*>(&f.vnet), sizeof(VirtioNetHdr)};
+      s.iov[1] = {const_cast<std::uint8_t*>(f.l2.data()), f.l2_len};
+      s.iov[2] = {const_cast<std::uint8_t*>(f.payload.data()), f.payload.size()};
+      msghdr& h = tx_msgs_[j].msg_hdr;
+      h = msghdr{};
+      h.msg_iov = s.iov;
+      h.msg_iovlen = 3;
+    }
+    const int sent = ::sendmmsg(fd_.get(), tx_msgs_.data(), static_cast<unsigned>(chunk), MSG_DONTWAIT);
+    if (sent > 0) {
+      for (int j = 0; j < sent; ++j) {
+        counters.tx_frames++;
+        counters.tx_bytes += frames[i + static_cast<std::size_t>(j)].size();
+      }
+      i += static_cast<std::size_t>(sent);
+      continue;
+    }
+    // sendmmsg reports an error only for the first frame of the call: frames[i].
+    const int err = sent < 0 ? errno : EAGAIN;
+    if (err == EINTR) continue;
+    if (err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS) {
+      counters.drop(DropReason::tx_queue_full, frames.size() - i);
+      return;
+    }
+    if (err == ENXIO || err == ENODEV) {
+      mark_gone(err);
+      counters.drop(DropReason::port_down, frames.size() - i);
+      return;
+    }
+    if (err == ENETDOWN) {  // administratively down
+      counters.drop(DropReason::port_down, frames.size() - i);
+      return;
+    }
+    counters.drop(DropReason::tx_error);  // EMSGSIZE, EINVAL (bad offload header): this frame only
+    ++i;
+  }
+}
+
+}  // namespace vswitch

@@ -1,0 +1,32 @@
+#include "switchd/ports/port_backend.h"
+
+#include "common/error.h"
+#include "common/log.h"
+#include "switchd/ports/af_packet_port.h"
+#include "switchd/ports/netdev.h"
+#include "switchd/ports/tap_port.h"
+
+namespace vswitch {
+
+std::unique_ptr<PortBackend> open_port_backend(const std::string& name, PortType type) {
+  switch (type) {
+    case PortType::Tap: return std::make_unique<TapPort>(name);
+    case PortType::System: return std::make_unique<AfPacketPort>(name);
+    case PortType::Auto: break;
+  }
+  const auto link = find_link(name);
+  if (!link) return std::make_unique<TapPort>(name);  // creates it
+  // Only a TAP nobody holds may be taken over by fd; a held one (qemu's) is switched through AF_PACKET,
+  // and so is everything that is not a TAP.
+  if (link->is_tap() && !link->tun->held()) {
+    try {
+      return std::make_unique<TapPort>(name);
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::DeviceBusy) throw;
+      log::info("port ", name, ": TAP was taken by another process meanwhile; using AF_PACKET");
+    }
+  }
+  return std::make_unique<AfPacketPort>(name);
+}
+
+}  // namespace vswitch

@@ -1,0 +1,48 @@
+// The `tap` port backend: the switch holds the TAP device's /dev/net/tun fd and reads and writes
+// Ethernet frames on it, each with a 10-byte virtio-net header (IFF_VNET_HDR) so checksum and TSO
+// offloads pass through (TUNSETOFFLOAD CSUM|TSO4|TSO6|TSO_ECN).
+//
+// Ownership: a TAP that did not exist is created here, non-persistent, and so vanishes when the fd is
+// closed (the backend is destroyed): the switch owns it. A persistent TAP that nobody holds
+// (`ip tuntap add`) is attached and stays when the backend goes. A TAP someone else holds (qemu) is
+// refused with DeviceBusy: that one must be a `system` port.
+//
+// The netdev end may be moved into another network namespace; the fd keeps working. When the netdev
+// is deleted (or its namespace dies) the driver answers EBADFD and the backend turns !alive().
+//
+// I/O: one readv / writev per frame (the tun driver has no batch call); non-blocking.
+#pragma once
+
+#include <string>
+
+#include "common/unique_fd.h"
+#include "switchd/ports/port_backend.h"
+
+namespace vswitch {
+
+class TapPort final : public PortBackend {
+ public:
+  // Opens or creates TAP `name` in the current network namespace and brings it up.
+  // Throws Error: DeviceBusy (held by someone else), Conflict (the name is not a TAP), SystemError.
+  explicit TapPort(const std::string& name);
+
+  const std::string& name() const override { return name_; }
+  PortType type() const override { return PortType::Tap; }
+  int ifindex() const override { return ifindex_; }
+  int fd() const override { return fd_.get(); }
+  bool owns_netdev() const override { return owns_; }
+  std::size_t receive(std::span<Packet> batch, PortCounters& counters) override;
+  void send(std::span<const EgressFrame> frames, PortCounters& counters) override;
+  bool alive() const override { return alive_; }
+
+ private:
+  void mark_gone(int err);
+
+  std::string name_;
+  UniqueFd fd_;
+  int ifindex_ = 0;
+  bool owns_ = false;
+  bool alive_ = true;
+};
+
+}  // namespace vswitch
