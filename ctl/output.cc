@@ -56,7 +56,10 @@ std::string options_text(const json& port) {
 }  // namespace
 
 void print_names(const json& names, std::ostream& out) {
-  for (const auto& n : names) out << (n.is_string() ? n.get<std::string>() : n.dump()) << "\n";
+  for (const auto& n : names) {
+    if (n.is_object()) out << str(n, "name") << "\n";  // a port status
+    else out << (n.is_string() ? n.get<std::string>() : n.dump()) << "\n";
+  }
 }
 
 // Like `ovs-vsctl show`: a tree of bridges and ports.
