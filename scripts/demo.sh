@@ -37,7 +37,7 @@ cmake --build build -j "$(nproc)"
 
 stop
 mkdir -p $DEMO_DIR
-./build/switchd/vswitchd --foreground --socket $SOCK --state-dir $DEMO_DIR/state >$DEMO_DIR/vswitchd.log 2>&1 &
+./build/switchd/control/vswitchd --foreground --socket $SOCK --state-dir $DEMO_DIR/state >$DEMO_DIR/vswitchd.log 2>&1 &
 echo $! >$DEMO_DIR/vswitchd.pid
 for _ in $(seq 50); do [ -S $SOCK ] && break; sleep 0.1; done
 

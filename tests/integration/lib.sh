@@ -14,7 +14,7 @@ fi
 
 VSWITCH_SOURCE_DIR=${VSWITCH_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 VSWITCH_BUILD_DIR=${VSWITCH_BUILD_DIR:-$VSWITCH_SOURCE_DIR/build}
-VSWITCHD=${VSWITCHD:-$VSWITCH_BUILD_DIR/switchd/vswitchd}
+VSWITCHD=${VSWITCHD:-$VSWITCH_BUILD_DIR/switchd/control/vswitchd}
 VSWITCHCTL=${VSWITCHCTL:-$VSWITCH_BUILD_DIR/ctl/vswitchctl}
 PY=/usr/bin/python3
 
@@ -145,4 +145,13 @@ json_get() { $PY -c "import json,sys; j=json.load(sys.stdin); print($1)"; }
 # tcp_csum_errors NS -> TCP InCsumErrors counter inside NS
 tcp_csum_errors() {
   ip netns exec "$1" awk '/^Tcp:/ { if (!h) { for (i=1;i<=NF;i++) n[$i]=i; h=1 } else print $n["InCsumErrors"] }' /proc/net/snmp
+}
+
+# port_field PORT FIELD -> that port's FIELD in `vswitchctl --json show` (kind, state, mtu, ...)
+port_field() {
+  ctl --json show | json_get "[p['$2'] for b in j['bridges'] for p in b['ports'] if p['name']=='$1'][0]"
+}
+# port_kinds BR -> sorted list of the kinds of BR's ports
+port_kinds() {
+  ctl --json show "$1" | json_get "sorted(set(p['kind'] for p in j['bridges'][0]['ports']))"
 }

@@ -24,6 +24,6 @@ done
 log "each VM's MAC is learned on its own port"
 
 ctl show | grep -q "$(name vt1)" || fail "show does not list the port"
-[ "$(ctl --json list-ports br0 | json_get "sorted(set(p['kind'] for p in j['ports']))")" = "['tap']" ] ||
+[ "$(port_kinds br0)" = "['tap']" ] ||
   fail "ports are not attached as tap"
 echo "PASS"

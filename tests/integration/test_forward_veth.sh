@@ -21,7 +21,7 @@ for i in 1 2 3; do
   port=$(echo "$fdb" | json_get "[e['port'] for e in j['entries'] if e['mac']=='$mac']")
   [ "$port" = "['$(name ve$i)']" ] || fail "vm$i's MAC $mac learned on $port, expected $(name ve$i)"
 done
-[ "$(ctl --json list-ports br0 | json_get "sorted(set(p['kind'] for p in j['ports']))")" = "['system']" ] ||
+[ "$(port_kinds br0)" = "['system']" ] ||
   fail "ports are not attached as system"
 # Promiscuous mode is on while attached (PACKET_ADD_MEMBERSHIP) ...
 ip -d link show "$(name ve1)" | grep -q promiscuity\ 1 || fail "system port is not promiscuous"

@@ -35,7 +35,7 @@ bytes=$($PY -c "import json; print(json.load(open('$T_DIR/iperf.json'))['end']['
 [ "$bytes" -gt 1000000 ] || fail "iperf3 moved only $bytes bytes"
 log "ping: $received/40 received; iperf3: $bytes bytes"
 
-state() { ctl --json list-ports br0 | json_get "[p['state'] for p in j['ports'] if p['name']=='$1'][0]"; }
+state() { port_field "$1" state; }
 wait_for 5 test "$(state "$(name vt3)")" = absent || fail "vt3 is $(state "$(name vt3)"), expected absent"
 wait_for 5 test "$(state "$(name ve4)")" = absent || fail "ve4 is $(state "$(name ve4)"), expected absent"
 ping_ok "$(name vm1)" 10.77.6.2 || fail "vm1 cannot ping vm2 after the loss"
