@@ -31,15 +31,10 @@ print(buf.split(b"\n")[0].decode())
 EOF
 }
 rpc_code() { rpc "$1" | json_get "j['error']['code'] if 'error' in j else 'ok'"; }
-# port_field PORT FIELD: a field of PORT in `show --json`
-port_field() {
-  ctl --json show | json_get "[p['$2'] for b in j['bridges'] for p in b['ports'] if p['name']=='$1'][0]"
-}
 # config_view: the configuration part of `show --json` (live state left out), to compare restarts
 config_view() {
   ctl --json show | json_get "json.dumps([{k: v for k, v in b.items() if k not in ('fdb_entries',)} | {'ports': [{k: v for k, v in p.items() if k not in ('state','ifindex','mtu','kind','owned')} for p in b['ports']]} for b in j['bridges']], sort_keys=True)"
 }
-json_get() { $PY -c "import json,sys; j=json.load(sys.stdin); print($1)"; }
 
 BR=$(name cb)      # bridges need not be netdevs, but unique names keep runs apart
 BR2=$(name cc)
