@@ -57,8 +57,10 @@ std::string options_text(const json& port) {
 
 void print_names(const json& names, std::ostream& out) {
   for (const auto& n : names) {
-    if (n.is_object()) out << str(n, "name") << "\n";  // a port status
-    else out << (n.is_string() ? n.get<std::string>() : n.dump()) << "\n";
+    if (n.is_object())
+      out << str(n, "name") << "\n";  // a port status
+    else
+      out << (n.is_string() ? n.get<std::string>() : n.dump()) << "\n";
   }
 }
 
