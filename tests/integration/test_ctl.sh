@@ -228,6 +228,11 @@ timeout 10 "$VSWITCHD" --foreground --socket "$T_SOCK" --state-dir "$T_DIR/state
 grep -q "another vswitchd is already running on $T_SOCK" "$T_DIR/second.err" || fail "second: $(cat "$T_DIR/second.err")"
 [ ! -e "$T_DIR/state2/state.json" ] || fail "the second instance touched its state"
 ctl list-br >/dev/null || fail "the first daemon stopped answering"
+rc=0
+timeout 10 "$VSWITCHD" --foreground --socket "$T_DIR/other.sock" --state-dir "$T_DIR/state" 2>"$T_DIR/second.err" || rc=$?
+[ $rc = 1 ] && grep -q "state directory $T_DIR/state is in use by another vswitchd" "$T_DIR/second.err" ||
+  fail "a second daemon on the same state dir: rc $rc $(cat "$T_DIR/second.err")"
+[ ! -e "$T_DIR/other.sock" ] || fail "the refused daemon left its socket behind"
 
 log "persistence: clean stop and start"
 before=$(config_view)

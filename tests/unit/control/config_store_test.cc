@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "common/error.h"
@@ -142,4 +143,20 @@ TEST_CASE("a state directory that is a file is refused clearly", "[config_store]
   write(dir / "file", "x");
   CHECK_THROWS_AS(ConfigStore(dir / "file"), Error);
   CHECK_THROWS_AS(ConfigStore(dir / "file" / "sub"), Error);
+}
+
+TEST_CASE("one state directory, one daemon", "[config_store]") {
+  test::TestDir dir;
+  auto first = std::make_unique<ConfigStore>(dir.path());
+  first->lock();
+  ConfigStore second(dir.path());
+  try {
+    second.lock();
+    FAIL("a second store locked the directory");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::DeviceBusy);
+    CHECK_THAT(e.what(), Catch::Contains("in use by another vswitchd"));
+  }
+  first.reset();  // the daemon exits (or dies: the kernel drops the lock with the fd)
+  CHECK_NOTHROW(second.lock());
 }
