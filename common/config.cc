@@ -96,6 +96,7 @@ json to_json(const PortConfig& p) {
   j["name"] = p.name;
   j["type"] = std::string(to_string(p.type));
   vlan_to_json(p.vlan, j);
+  if (p.transient) j["transient"] = true;
   return j;
 }
 
@@ -137,7 +138,7 @@ PortConfig port_config_from_json(const json& j, const std::string& where) {
   require_object(j, where);
   check_keys(j, where,
              {"name", "type", "vlan_mode", "tag", "trunks", "learning", "flood", "mcast_flood", "isolated",
-              "hairpin", "mac_limit"});
+              "hairpin", "mac_limit", "transient"});
   PortConfig p;
   p.name = get_string(j, "name", where, true);
   if (auto why = validate_ifname(p.name); !why.empty()) bad(where, why);
@@ -151,6 +152,7 @@ PortConfig port_config_from_json(const json& j, const std::string& where) {
   p.options.isolated = get_bool(j, "isolated", false, where);
   p.options.hairpin = get_bool(j, "hairpin", false, where);
   p.options.mac_limit = get_u32(j, "mac_limit", 0, 0, kMaxFdbMax, where);
+  p.transient = get_bool(j, "transient", false, where);
   return p;
 }
 

@@ -6,6 +6,7 @@
 //                 "ports": [{"name": "vnet0", "type": "auto", "vlan_mode": "access", "tag": 10,
 //                            "trunks": "", "learning": true, "flood": true, "mcast_flood": true,
 //                            "isolated": false, "hairpin": false, "mac_limit": 0}]}]}
+// ("transient": true appears on ports that the daemon deletes when their netdev vanishes.)
 // Parsing is strict: unknown keys, wrong types and out-of-range values throw vswitch::Error
 // (InvalidParams) with a message naming the offending field.
 #pragma once
@@ -46,6 +47,9 @@ struct PortConfig {
   PortType type = PortType::Auto;
   VlanConfig vlan;
   PortOptions options;
+  // Deleted by the daemon when its netdev vanishes (a TAP handed to qemu by vswitch-bridge-helper:
+  // nobody runs a del-port for it). Never attached before its netdev exists.
+  bool transient = false;
   friend bool operator==(const PortConfig&, const PortConfig&) = default;
 };
 

@@ -221,6 +221,24 @@ struct Switch::Impl {
       for (auto& p : b.ports)
         if (p.id == id && p.attached) detach(b, p, "its netdev is gone");
     }
+    reap_transient();
+  }
+
+  // Deletes transient ports whose netdev is gone: nobody will run del-port for them.
+  void reap_transient() {
+    if (!opt.attach_ports) return;
+    bool any = false;
+    for (auto& b : bridges) {
+      std::vector<std::string> gone;
+      for (const auto& p : b.ports)
+        if (p.cfg.transient && !p.attached) gone.push_back(p.cfg.name);
+      for (const auto& name : gone) {
+        log::info("transient port ", name, " removed from ", b.name, ": its netdev is gone");
+        remove_port(b, name);
+        any = true;
+      }
+    }
+    if (any) changed();
   }
 
   // ---- link events ----
@@ -237,6 +255,11 @@ struct Switch::Impl {
   }
 
   void on_link(const LinkEvent& ev) {
+    handle_link(ev);
+    reap_transient();
+  }
+
+  void handle_link(const LinkEvent& ev) {
     if (ev.kind == LinkEvent::Kind::Overrun) {
       log::warn("link notifications were lost; rescanning every port");
       resync();
@@ -311,6 +334,9 @@ struct Switch::Impl {
     b.ports.push_back(p);
     try {
       attach(b, b.ports.back());
+      if (cfg.transient && opt.attach_ports && !b.ports.back().attached)
+        throw Error(ErrorCode::NoSuchDevice,
+                    "transient port '" + cfg.name + "' needs an existing netdev, and there is none");
     } catch (...) {
       const PortId id = b.ports.back().id;
       dp->run([&](Datapath& d) { d.bridge(b.dp).remove_port(id); });
@@ -381,6 +407,7 @@ void Switch::load(const SwitchConfig& config) {
       }
     }
   }
+  impl_->reap_transient();
 }
 
 void Switch::ensure(const SwitchConfig& config) {

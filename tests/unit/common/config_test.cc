@@ -17,12 +17,14 @@ TEST_CASE("configuration round-trips through JSON", "[config]") {
   p.options.isolated = true;
   p.options.mac_limit = 7;
   b.ports.push_back(p);
-  b.ports.push_back(PortConfig{"tap1", PortType::Tap, VlanConfig::access(10), {}});
+  b.ports.push_back(PortConfig{"tap1", PortType::Tap, VlanConfig::access(10), {}, true});
   c.bridges.push_back(b);
   const json j = to_json(c);
   CHECK(switch_config_from_json(j) == c);
   CHECK(j["bridges"][0]["ports"][0]["vlan_mode"] == "native-untagged");
   CHECK(j["bridges"][0]["ports"][0]["trunks"] == "10-12");
+  CHECK_FALSE(j["bridges"][0]["ports"][0].contains("transient"));  // only written when set
+  CHECK(j["bridges"][0]["ports"][1]["transient"] == true);
 }
 
 TEST_CASE("defaults apply to missing fields", "[config]") {
