@@ -103,22 +103,22 @@ std::array<std::uint8_t, kFrameLen> build_frame(const Options& o,
   std::uint8_t* ip = &f[14];
   ip[0] = 0x45;
   const std::uint16_t ip_len = kFrameLen - 14;
-  ip[2] = ip_len >> 8;
-  ip[3] = ip_len & 0xff;
+  ip[2] = static_cast<std::uint8_t>(ip_len >> 8);
+  ip[3] = static_cast<std::uint8_t>(ip_len & 0xff);
   ip[8] = 64;  // TTL
   ip[9] = 17;  // UDP
   std::memcpy(&ip[12], &o.src_ip, 4);
   std::memcpy(&ip[16], &o.dst_ip, 4);
   const std::uint16_t c = ip_checksum(ip, 20);
-  ip[10] = c >> 8;
-  ip[11] = c & 0xff;
+  ip[10] = static_cast<std::uint8_t>(c >> 8);
+  ip[11] = static_cast<std::uint8_t>(c & 0xff);
   std::uint8_t* udp = ip + 20;
   udp[0] = 0x27;  // source port 10000
   udp[1] = 0x10;
   udp[3] = 9;  // discard
   const std::uint16_t udp_len = ip_len - 20;
-  udp[4] = udp_len >> 8;
-  udp[5] = udp_len & 0xff;
+  udp[4] = static_cast<std::uint8_t>(udp_len >> 8);
+  udp[5] = static_cast<std::uint8_t>(udp_len & 0xff);
   return f;
 }
 
