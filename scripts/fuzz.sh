@@ -50,15 +50,15 @@ for t in "${targets[@]}"; do
     "$FUZZ_BUILD_DIR/tests/fuzz/$t" -max_total_time="$FUZZ_TIME" -max_len="$FUZZ_MAX_LEN" \
     -rss_limit_mb="$FUZZ_RSS_MB" -timeout=10 -print_final_stats=1 -artifact_prefix="$artifacts/" \
     "$corpus" "$seeds" >"$log" 2>&1 || rc=$?
-  final=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1 || true)
+  final=$(grep -aE '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1 || true)
   cov=$(sed -nE 's/.* cov: ([0-9]+).*/\1/p' <<<"$final")
   ft=$(sed -nE 's/.* ft: ([0-9]+).*/\1/p' <<<"$final")
   execs=$(sed -nE 's/^stat::average_exec_per_sec:[[:space:]]+([0-9]+)/\1/p' "$log" | tail -1)
   runs=$(sed -nE 's/^stat::number_of_executed_units:[[:space:]]+([0-9]+)/\1/p' "$log" | tail -1)
   if [ "$rc" -ne 0 ] || [ -z "$final" ] ||
-    grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|invariant violated|rpc_fuzzer: ' "$log"; then
+    grep -aqE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|invariant violated|rpc_fuzzer: ' "$log"; then
     echo "FAIL $t (exit $rc): see $log; the input is in $artifacts/" >&2
-    grep -E 'ERROR:|SUMMARY:|runtime error:|invariant violated|rpc_fuzzer: |Test unit written' "$log" | head -20 >&2 || true
+    grep -aE 'ERROR:|SUMMARY:|runtime error:|invariant violated|rpc_fuzzer: |Test unit written' "$log" | head -20 >&2 || true
     status=1
   fi
   line=$(printf '%-13s runs %-9s exec/s %-7s cov: %-6s ft: %s' "$t" "${runs:-?}" "${execs:-?}" "${cov:-?}" "${ft:-?}")
