@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <thread>
 
@@ -41,8 +42,9 @@ protocol::Response Client::call(std::string_view method, const nlohmann::json& p
   const std::string where = "vswitchd at " + path_;
   auto fail = [&](const std::string& what) -> void { throw ConnectionError(what); };
   auto timed_out = [&]() {
-    fail("no reply from " + where + " within " + std::to_string(timeout_.count() / 1000.0).substr(0, 5) +
-         " s");
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%g", static_cast<double>(timeout_.count()) / 1000.0);
+    fail("no reply from " + where + " within " + seconds + " s");
   };
 
   sockaddr_un addr{};

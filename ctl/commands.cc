@@ -109,6 +109,7 @@ json build_add_port(const Args& a) {
     if (native) port["tag"] = *native;
     if (trunk) port["trunks"] = trunk_arg(*trunk);
   }
+  if (a.has("transient")) port["transient"] = true;
   json p{{"bridge", bridge_arg(a.positional()[0])}, {"port", std::move(port)}};
   if (a.has("may-exist")) p["may_exist"] = true;
   return p;
@@ -235,9 +236,15 @@ const std::vector<Command>& commands() {
       {method::kListBr, "list-br", "list the bridges", {}, 0, 0, no_params, print_bridges},
       {method::kAddPort,
        "add-port BR IFACE [--type auto|tap|system] [--vlan N | --trunk LIST [--native N] [--native-tagged]] "
-       "[--may-exist]",
-       "add interface IFACE to bridge BR (it may appear later)",
-       {{"type", true}, {"vlan", true}, {"trunk", true}, {"native", true}, {"native-tagged"}, {"may-exist"}},
+       "[--transient] [--may-exist]",
+       "add interface IFACE to bridge BR (it may appear later; --transient: removed when IFACE vanishes)",
+       {{"type", true},
+        {"vlan", true},
+        {"trunk", true},
+        {"native", true},
+        {"native-tagged"},
+        {"transient"},
+        {"may-exist"}},
        2,
        2,
        build_add_port,

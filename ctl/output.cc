@@ -48,6 +48,7 @@ std::string options_text(const json& port) {
   flag("hairpin", defaults.hairpin);
   if (auto it = port.find("mac_limit"); it != port.end() && it->is_number() && *it != 0)
     parts.push_back("mac_limit " + it->dump());
+  if (port.value("transient", false)) parts.push_back("transient (deleted when its netdev goes)");
   std::string text;
   for (const auto& p : parts) text += (text.empty() ? "" : ", ") + p;
   return text;
@@ -56,7 +57,12 @@ std::string options_text(const json& port) {
 }  // namespace
 
 void print_names(const json& names, std::ostream& out) {
-  for (const auto& n : names) out << (n.is_string() ? n.get<std::string>() : n.dump()) << "\n";
+  for (const auto& n : names) {
+    if (n.is_object())
+      out << str(n, "name") << "\n";  // a port status
+    else
+      out << (n.is_string() ? n.get<std::string>() : n.dump()) << "\n";
+  }
 }
 
 // Like `ovs-vsctl show`: a tree of bridges and ports.

@@ -7,7 +7,8 @@
 
 namespace vswitch::ctl {
 
-void print_names(const nlohmann::json& names, std::ostream& out);     // list-br, list-ports
+// list-br (names) and list-ports (port objects): one name a line, for shell loops.
+void print_names(const nlohmann::json& names, std::ostream& out);
 void print_show(const nlohmann::json& result, std::ostream& out);     // show
 void print_fdb(const nlohmann::json& result, std::ostream& out);      // fdb-show
 void print_stats(const nlohmann::json& result, std::ostream& out);    // stats

@@ -72,7 +72,7 @@ cat <<EOT
 The demo is running (vswitchd pid $(cat $DEMO_DIR/vswitchd.pid), log $DEMO_DIR/vswitchd.log). Try:
   export VSWITCH_SOCKET=$SOCK
   ./build/ctl/vswitchctl stats br0
-  ip netns exec vsdemo-vm2 iperf3 -s -D; ip netns exec vsdemo-vm1 iperf3 -c 10.77.0.2 -t 3
+  ip netns exec vsdemo-vm2 iperf3 -s -1 -D; ip netns exec vsdemo-vm1 iperf3 -c 10.77.0.2 -t 3
   ./build/ctl/vswitchctl set-port vsdemo-tap --vlan 10     # vm1 now in VLAN 10: the ping stops
   ./build/ctl/vswitchctl set-port vsdemo-veth --vlan 10    # ... and works again
   ./build/ctl/vswitchctl --json fdb-show br0

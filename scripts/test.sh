@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs every dependency (apt-get, Debian 12), builds vswitch twice (release with -Werror, and
 # ASan+UBSan) and runs every test with CTest: unit tests in both builds, the root-only integration
-# tests (real TAP devices, AF_PACKET sockets and network namespaces) in the release build.
+# tests (real TAP devices, AF_PACKET sockets and network namespaces) in the release build, and the
+# forwarding integration tests once more against the sanitized vswitchd.
 #
 # Usage: sudo scripts/test.sh            (what CI runs through .ci/run)
 #        BUILD_DIR=... SAN_BUILD_DIR=... CTEST_ARGS="-R fdb" scripts/test.sh
@@ -24,8 +25,7 @@ cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVSWITCH_
 cmake --build "$BUILD_DIR" -j "$JOBS"
 
 echo "== sanitizer build ($SAN_BUILD_DIR): AddressSanitizer + UndefinedBehaviorSanitizer"
-cmake -S . -B "$SAN_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DVSWITCH_WERROR=ON -DVSWITCH_SANITIZE=ON \
-  -DVSWITCH_UNIT_TESTS_ONLY=ON >/dev/null
+cmake -S . -B "$SAN_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DVSWITCH_WERROR=ON -DVSWITCH_SANITIZE=ON >/dev/null
 cmake --build "$SAN_BUILD_DIR" -j "$JOBS"
 
 status=0
@@ -35,4 +35,8 @@ echo "== unit tests under ASan+UBSan"
 
 echo "== all tests (unit and integration)"
 (cd "$BUILD_DIR" && ctest --output-on-failure ${CTEST_ARGS:-}) || status=1
+
+echo "== forwarding and control integration tests against the ASan+UBSan vswitchd"
+(cd "$SAN_BUILD_DIR" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --output-on-failure -R 'integration\.test_(forward|uplink|vlan|link_loss|ctl)' ${CTEST_ARGS:-}) || status=1
 exit $status

@@ -127,6 +127,7 @@ int run(const DaemonOptions& opt, UniqueFd ready_fd) {
   server.start();  // first: a second instance must stop here, before touching ports or state
 
   ConfigStore store(opt.state_dir);
+  store.lock();
   const SwitchConfig saved = store.load();
 
   SwitchOptions switch_options;

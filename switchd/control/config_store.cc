@@ -1,6 +1,7 @@
 #include "switchd/control/config_store.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -99,6 +100,19 @@ ConfigStore::ConfigStore(fs::path dir)
   }
   if (!fs::is_directory(dir_, ec))
     throw Error(ErrorCode::SystemError, "state directory " + dir_.string() + " is not a directory");
+}
+
+void ConfigStore::lock() {
+  const fs::path path = dir_ / "lock";
+  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640));
+  if (!fd) system_error("cannot open", path);
+  if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK)
+      throw Error(ErrorCode::DeviceBusy,
+                  "state directory " + dir_.string() + " is in use by another vswitchd");
+    system_error("cannot lock", path);
+  }
+  lock_ = std::move(fd);
 }
 
 SwitchConfig ConfigStore::load() {

@@ -4,6 +4,7 @@
 //   DIR/state.json       the configuration (common/config.h schema, plus "version")
 //   DIR/state.json.bak   the copy before the last save: the last good configuration but one
 //   DIR/state.json.tmp   a save in progress (ignored at load)
+//   DIR/lock             flock()ed by the daemon that owns the directory
 //
 // save() is atomic: write the temp file, fsync it, hard-link the current file to the backup, rename
 // the temp file over the current one, fsync the directory. At every instant state.json is either
@@ -16,6 +17,7 @@
 #include <string>
 
 #include "common/config.h"
+#include "common/unique_fd.h"
 
 namespace vswitch {
 
@@ -23,6 +25,10 @@ class ConfigStore {
  public:
   // Creates `dir` (mode 0750) when missing; throws Error(SystemError) when it cannot.
   explicit ConfigStore(std::filesystem::path dir);
+
+  // Takes DIR/lock (flock) for as long as this store lives, so that two daemons (with different
+  // sockets) never write one state directory. Throws Error(DeviceBusy) when another process holds it.
+  void lock();
 
   // The saved configuration, from state.json or its backup; empty when there is none usable.
   SwitchConfig load();
@@ -39,6 +45,7 @@ class ConfigStore {
  private:
   std::filesystem::path dir_, state_, backup_, temp_;
   Source source_ = Source::None;
+  UniqueFd lock_;
 };
 
 }  // namespace vswitch

@@ -92,7 +92,7 @@ json list_ports(SwitchApi& sw, Params& p) {
   const auto bridges = sw.show(bridge);
   json ports = json::array();
   for (const auto& b : bridges)
-    for (const auto& port : b.ports) ports.push_back(port.config.name);
+    for (const auto& port : b.ports) ports.push_back(to_json(port));
   return json{{"bridge", bridge}, {"ports", std::move(ports)}};
 }
 

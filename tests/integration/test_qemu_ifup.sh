@@ -125,17 +125,13 @@ grep -q "bad.conf:1: 'vlan=5000'" <<<"$out" || fail "unclear error for a bad rul
 out=$(VSWITCH_PORTS_CONF=$T_DIR/bad.conf "$IFUP" 2>&1) && fail "qemu-ifup without an argument succeeded"
 grep -q usage <<<"$out" || fail "qemu-ifup without an argument gives no usage: $out"
 
-if "$VSWITCHCTL" add-port --help 2>&1 | grep -q -e '--transient'; then
-  log "qemu killed with SIGKILL (no downscript): the transient port goes away by itself"
-  run_qemu "$T_DIR/q2.pid" "$(tapdev "$tap_kill")"
-  wait_for 20 is_port "$tap_kill" || fail "$tap_kill did not become a port"
-  read_qemu_pid "$T_DIR/q2.pid"
-  kill -KILL "$QEMU_PID"
-  wait_for 10 gone "$tap_kill" || fail "the TAP $tap_kill outlived qemu"
-  wait_for 10 not_port "$tap_kill" || fail "$tap_kill is still a port after its TAP vanished: $(ctl show)"
-else
-  log "NOTE: this vswitchctl has no add-port --transient; the SIGKILL case is not checked"
-fi
+log "qemu killed with SIGKILL (no downscript): the transient port goes away by itself"
+run_qemu "$T_DIR/q2.pid" "$(tapdev "$tap_kill")"
+wait_for 20 is_port "$tap_kill" || fail "$tap_kill did not become a port"
+read_qemu_pid "$T_DIR/q2.pid"
+kill -KILL "$QEMU_PID"
+wait_for 10 gone "$tap_kill" || fail "the TAP $tap_kill outlived qemu"
+wait_for 10 not_port "$tap_kill" || fail "$tap_kill is still a port after its TAP vanished: $(ctl show)"
 
 daemon_alive || fail "vswitchd died"
 log "PASS"
