@@ -107,6 +107,11 @@ json to_json(const BridgeConfig& b) {
   j["name"] = b.name;
   j["ports"] = json::array();
   for (const auto& p : b.ports) j["ports"].push_back(to_json(p));
+  if (!b.static_fdb.empty()) {
+    j["static_fdb"] = json::array();
+    for (const auto& e : b.static_fdb)
+      j["static_fdb"].push_back(json{{"mac", e.mac.to_string()}, {"vlan", e.vlan}, {"port", e.port}});
+  }
   return j;
 }
 
@@ -158,7 +163,7 @@ PortConfig port_config_from_json(const json& j, const std::string& where) {
 
 BridgeConfig bridge_config_from_json(const json& j, const std::string& where) {
   require_object(j, where);
-  check_keys(j, where, {"name", "ageing_time", "fdb_max", "ports"});
+  check_keys(j, where, {"name", "ageing_time", "fdb_max", "ports", "static_fdb"});
   BridgeConfig b;
   b.name = get_string(j, "name", where, true);
   if (auto why = validate_bridge_name(b.name); !why.empty()) bad(where, why);
@@ -171,6 +176,27 @@ BridgeConfig bridge_config_from_json(const json& j, const std::string& where) {
       auto p = port_config_from_json((*it)[i], where + ".ports[" + std::to_string(i) + "]");
       if (!seen.insert(p.name).second) bad(where, "port '" + p.name + "' is listed twice");
       b.ports.push_back(std::move(p));
+    }
+  }
+  if (auto it = j.find("static_fdb"); it != j.end()) {
+    if (!it->is_array()) bad(where, "'static_fdb' must be an array");
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      const std::string at = where + ".static_fdb[" + std::to_string(i) + "]";
+      const json& e = (*it)[i];
+      require_object(e, at);
+      check_keys(e, at, {"mac", "vlan", "port"});
+      StaticFdbEntry entry;
+      auto mac = MacAddress::parse(get_string(e, "mac", at, true));
+      if (!mac || !mac->is_valid_source()) bad(at, "'mac' must be a unicast MAC address");
+      entry.mac = *mac;
+      entry.vlan = static_cast<VlanId>(get_u32(e, "vlan", 0, 0, kMaxVlan, at));
+      entry.port = get_string(e, "port", at, true);
+      bool known = false;
+      for (const auto& p : b.ports) known = known || p.name == entry.port;
+      if (!known) bad(at, "port '" + entry.port + "' is not a port of bridge '" + b.name + "'");
+      for (const auto& other : b.static_fdb)
+        if (other.mac == entry.mac && other.vlan == entry.vlan) bad(at, "entry listed twice");
+      b.static_fdb.push_back(std::move(entry));
     }
   }
   return b;

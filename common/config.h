@@ -6,7 +6,8 @@
 //                 "ports": [{"name": "vnet0", "type": "auto", "vlan_mode": "access", "tag": 10,
 //                            "trunks": "", "learning": true, "flood": true, "mcast_flood": true,
 //                            "isolated": false, "hairpin": false, "mac_limit": 0}]}]}
-// ("transient": true appears on ports that the daemon deletes when their netdev vanishes.)
+// ("transient": true appears on ports that the daemon deletes when their netdev vanishes; a bridge with
+// static FDB entries has "static_fdb": [{"mac": "02:..", "vlan": 0, "port": "vnet0"}].)
 // Parsing is strict: unknown keys, wrong types and out-of-range values throw vswitch::Error
 // (InvalidParams) with a message naming the offending field.
 #pragma once
@@ -18,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/mac.h"
 #include "common/vlan.h"
 
 namespace vswitch {
@@ -59,10 +61,20 @@ struct BridgeSettings {
   friend bool operator==(const BridgeSettings&, const BridgeSettings&) = default;
 };
 
+// A static FDB entry (vswitchctl fdb-add): never ages, never moves; kept with the configuration and
+// removed with its port.
+struct StaticFdbEntry {
+  MacAddress mac;
+  VlanId vlan = 0;
+  std::string port;
+  friend bool operator==(const StaticFdbEntry&, const StaticFdbEntry&) = default;
+};
+
 struct BridgeConfig {
   std::string name;
   BridgeSettings settings;
   std::vector<PortConfig> ports;
+  std::vector<StaticFdbEntry> static_fdb;
   friend bool operator==(const BridgeConfig&, const BridgeConfig&) = default;
 };
 

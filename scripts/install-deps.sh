@@ -11,7 +11,7 @@ BUILD_PKGS=(
 )
 TEST_PKGS=(
   iproute2 iputils-ping iperf3 tcpdump ethtool python3 python3-scapy procps psmisc kmod
-  clang libclang-rt-14-dev util-linux passwd file dpkg-dev
+  clang libclang-rt-14-dev valgrind util-linux passwd file dpkg-dev
 )
 # qemu is only needed by the qemu plumbing tests; --no-install-recommends keeps it small.
 QEMU_PKGS=(qemu-system-x86)

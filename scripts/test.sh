@@ -33,6 +33,9 @@ echo "== unit tests under ASan+UBSan"
 (cd "$SAN_BUILD_DIR" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --output-on-failure -L unit ${CTEST_ARGS:-}) || status=1
 
+echo "== fuzzing: frame path and control path, ${FUZZ_TIME:-60} s each (libFuzzer, ASan+UBSan)"
+FUZZ_TIME=${FUZZ_TIME:-60} ./scripts/fuzz.sh || status=1
+
 echo "== all tests (unit and integration)"
 (cd "$BUILD_DIR" && ctest --output-on-failure ${CTEST_ARGS:-}) || status=1
 

@@ -303,7 +303,7 @@ std::string error_line(const json& id, ErrorCode code, std::string_view message)
 }
 
 // What a parse error says, without nlohmann's "[json.exception.parse_error.101] " prefix.
-std::string parse_error_text(const json::parse_error& e) {
+std::string parse_error_text(const json::exception& e) {
   std::string what = e.what();
   if (auto pos = what.find("] "); pos != std::string::npos) what.erase(0, pos + 2);
   if (what.size() > 200) what = what.substr(0, 197) + "...";
@@ -321,6 +321,9 @@ std::string dispatch_unchecked(SwitchApi& sw, std::string_view line) {
   try {
     request = json::parse(line);
   } catch (const json::parse_error& e) {
+    return error_line(nullptr, ErrorCode::ParseError, "invalid JSON: " + parse_error_text(e));
+  } catch (const json::out_of_range& e) {
+    // A number too large even for a double ("1E400") is out_of_range.406, not a parse_error.
     return error_line(nullptr, ErrorCode::ParseError, "invalid JSON: " + parse_error_text(e));
   }
   if (request.is_array())

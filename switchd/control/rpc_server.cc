@@ -238,8 +238,7 @@ gid_t lookup_group(const std::string& name) {
 }  // namespace
 
 RpcServer::RpcServer(asio::io_context& io, RpcServerOptions options, Handler handler)
-    : io_(io),
-      options_(std::move(options)),
+    : options_(std::move(options)),
       shared_(std::make_shared<Shared>(Shared{std::move(handler), options_, {}})),
       acceptor_(io),
       retry_timer_(io) {}

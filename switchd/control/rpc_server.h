@@ -62,7 +62,6 @@ class RpcServer {
  private:
   void accept();
 
-  boost::asio::io_context& io_;
   RpcServerOptions options_;
   std::shared_ptr<Shared> shared_;
   boost::asio::local::stream_protocol::acceptor acceptor_;

@@ -42,6 +42,7 @@ struct BridgeRec {
   BridgeSettings settings;
   BridgeId dp = 0;
   std::vector<PortRec> ports;  // in the order they were added
+  std::vector<StaticFdbEntry> static_fdb;  // configured with fdb-add; also in the core's FDB
 };
 
 CorePortSettings core_settings(const PortRec& p) {
@@ -134,7 +135,7 @@ struct Switch::Impl {
   SwitchConfig config() const {
     SwitchConfig c;
     for (const auto& b : bridges) {
-      BridgeConfig bc{b.name, b.settings, {}};
+      BridgeConfig bc{b.name, b.settings, {}, b.static_fdb};
       for (const auto& p : b.ports) bc.ports.push_back(p.cfg);
       c.bridges.push_back(std::move(bc));
     }
@@ -326,7 +327,7 @@ struct Switch::Impl {
   void add_bridge(const std::string& name, const BridgeSettings& settings) {
     if (auto why = validate_bridge_name(name); !why.empty()) throw Error(ErrorCode::InvalidParams, why);
     check_settings(settings);
-    BridgeRec b{name, settings, 0, {}};
+    BridgeRec b{name, settings, 0, {}, {}};
     b.dp = dp->run([&](Datapath& d) { return d.add_bridge(settings); });
     bridges.push_back(std::move(b));
   }
@@ -361,8 +362,12 @@ struct Switch::Impl {
       d.bridge(b.dp).remove_port(id);
     });
     b.ports.erase(it);
+    std::erase_if(b.static_fdb, [&](const StaticFdbEntry& e) { return e.port == name; });
     backend.reset();
   }
+
+  // Adds (or replaces) a static FDB entry in the core and the configuration. Throws on bad input.
+  void add_static(BridgeRec& b, const StaticFdbEntry& e);
 
   void shutdown() {
     if (down) return;
@@ -410,6 +415,13 @@ void Switch::load(const SwitchConfig& config) {
         const CorePortSettings s = core_settings(p);
         p.id = impl_->dp->run([&](Datapath& d) { return d.bridge(b.dp).add_port(s); });
         b.ports.push_back(p);
+      }
+    }
+    for (const auto& e : bc.static_fdb) {
+      try {
+        impl_->add_static(b, e);
+      } catch (const std::exception& ex) {
+        log::warn("static FDB entry ", e.mac.to_string(), " on ", b.name, ": ", ex.what());
       }
     }
   }
@@ -590,19 +602,29 @@ std::size_t Switch::fdb_flush(const std::string& bridge, const FdbFilter& filter
   return impl_->dp->run([&](Datapath& d) { return d.bridge(b.dp).fdb().flush(port, filter.vlan, false); });
 }
 
+void Switch::Impl::add_static(BridgeRec& b, const StaticFdbEntry& e) {
+  if (!e.mac.is_valid_source())
+    throw Error(ErrorCode::InvalidParams, "static FDB entries need a unicast MAC, not " + e.mac.to_string());
+  if (e.vlan > kMaxVlan) throw Error(ErrorCode::InvalidParams, "VLAN must be in 0..4094");
+  const PortId id = filter_port(b, FdbFilter{std::nullopt, e.port}).value();
+  const bool ok =
+      dp->run([&](Datapath& d) { return d.bridge(b.dp).fdb().add_static(e.vlan, e.mac, id); });
+  if (!ok) throw Error(ErrorCode::LimitReached, "the FDB of '" + b.name + "' is full (fdb-max)");
+  std::erase_if(b.static_fdb, [&](const StaticFdbEntry& o) { return o.mac == e.mac && o.vlan == e.vlan; });
+  b.static_fdb.push_back(e);
+}
+
 void Switch::fdb_add(const std::string& bridge, const MacAddress& mac, const std::string& port, VlanId vlan) {
-  BridgeRec& b = impl_->bridge(bridge);
-  if (!mac.is_valid_source())
-    throw Error(ErrorCode::InvalidParams, "static FDB entries need a unicast MAC, not " + mac.to_string());
-  if (vlan > kMaxVlan) throw Error(ErrorCode::InvalidParams, "VLAN must be in 0..4094");
-  const PortId id = filter_port(b, FdbFilter{std::nullopt, port}).value();
-  const bool ok = impl_->dp->run([&](Datapath& d) { return d.bridge(b.dp).fdb().add_static(vlan, mac, id); });
-  if (!ok) throw Error(ErrorCode::LimitReached, "the FDB of '" + bridge + "' is full (fdb-max)");
+  impl_->add_static(impl_->bridge(bridge), StaticFdbEntry{mac, vlan, port});
+  impl_->changed();
 }
 
 void Switch::fdb_del(const std::string& bridge, const MacAddress& mac, VlanId vlan) {
   BridgeRec& b = impl_->bridge(bridge);
   const bool ok = impl_->dp->run([&](Datapath& d) { return d.bridge(b.dp).fdb().remove(vlan, mac); });
+  const auto erased =
+      std::erase_if(b.static_fdb, [&](const StaticFdbEntry& e) { return e.mac == mac && e.vlan == vlan; });
+  if (erased != 0) impl_->changed();
   if (!ok)
     throw Error(ErrorCode::NoSuchEntry, "no FDB entry for " + mac.to_string() + " in VLAN " +
                                             std::to_string(vlan) + " on '" + bridge + "'");

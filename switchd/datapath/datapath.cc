@@ -117,7 +117,12 @@ void Datapath::poll_port(BridgeId id, PortId port, Timestamp now) {
   PortBackend& in = *br.backends[port];
   Bridge& core = *br.core;
 
-  const std::size_t n = in.receive(std::span(packets_).first(options_.batch_size), core.counters(port));
+  // The backend counts the frames it reads (rx_frames, rx_bytes) and so does Bridge::process: take
+  // only the backend's receive drops (rx_error), or every received frame would be counted twice.
+  PortCounters rx;
+  const std::size_t n = in.receive(std::span(packets_).first(options_.batch_size), rx);
+  PortCounters& counters = core.counters(port);
+  for (std::size_t i = 0; i < rx.drops.size(); ++i) counters.drops[i] += rx.drops[i];
   if (n == 0) {
     if (!in.alive()) port_lost(id, br, port);
     return;

@@ -71,11 +71,12 @@ track_pid() { _pids+=("$1"); }
 track_link() { _links+=("$1"); }
 
 # start_daemon [extra vswitchd args...]
+# VSWITCHD_PREFIX (e.g. "valgrind --leak-check=full") runs the daemon under a checker.
 start_daemon() {
-  "$VSWITCHD" --foreground --socket "$T_SOCK" --state-dir "$T_DIR/state" --log-level debug "$@" \
+  ${VSWITCHD_PREFIX:-} "$VSWITCHD" --foreground --socket "$T_SOCK" --state-dir "$T_DIR/state" --log-level debug "$@" \
     >>"$T_DIR/vswitchd.log" 2>&1 &
   DAEMON_PID=$!
-  for _ in $(seq 100); do
+  for _ in $(seq 300); do
     [ -S "$T_SOCK" ] && "$VSWITCHCTL" --socket "$T_SOCK" list-br >/dev/null 2>&1 && return 0
     kill -0 "$DAEMON_PID" 2>/dev/null || fail "vswitchd exited at start: $(tail -n 5 "$T_DIR/vswitchd.log")"
     sleep 0.1

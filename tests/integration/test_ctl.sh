@@ -235,6 +235,10 @@ timeout 10 "$VSWITCHD" --foreground --socket "$T_DIR/other.sock" --state-dir "$T
 [ ! -e "$T_DIR/other.sock" ] || fail "the refused daemon left its socket behind"
 
 log "persistence: clean stop and start"
+BR_OF_VE2=$(ctl --json show | json_get "[b['name'] for b in j['bridges'] for p in b['ports'] if p['name']=='$VE2'][0]")
+ctl fdb-add "$BR_OF_VE2" 02:00:00:00:5a:01 "$VE2" --vlan 7
+static_fdb() { ctl --json fdb-show "$BR_OF_VE2" | json_get "[(e['mac'], e['vlan'], e['port']) for e in j['entries'] if e['static'] and e['mac'].endswith('5a:01')]"; }
+[ "$(static_fdb)" = "[('02:00:00:00:5a:01', 7, '$VE2')]" ] || fail "static entry not added: $(static_fdb)"
 before=$(config_view)
 [ -s "$T_DIR/state/state.json" ] || fail "no state file"
 stop_daemon
@@ -245,6 +249,7 @@ start_daemon
 [ "$(config_view)" = "$before" ] || fail "configuration not restored: $(config_view) vs $before"
 wait_for 5 test "$(port_field "$VE2" state)" = up || fail "$VE2 not re-attached after restart"
 wait_for 5 test "$(port_field "$VT1" state)" = up || fail "$VT1 not re-created after restart"
+[ "$(static_fdb)" = "[('02:00:00:00:5a:01', 7, '$VE2')]" ] || fail "static FDB entry lost in a restart: $(static_fdb)"
 
 log "persistence: kill -9 and start"
 kill -KILL "$DAEMON_PID"
@@ -256,6 +261,9 @@ ip link del "$VT1" 2>/dev/null || true  # what the dead daemon could not clean u
 start_daemon
 [ "$(config_view)" = "$before" ] || fail "configuration not restored after kill -9"
 grep -q "removed stale socket" "$T_DIR/vswitchd.log" || fail "stale socket not reported"
+[ "$(static_fdb)" = "[('02:00:00:00:5a:01', 7, '$VE2')]" ] || fail "static FDB entry lost after kill -9"
+ctl fdb-del "$BR_OF_VE2" 02:00:00:00:5a:01 --vlan 7
+grep -q 5a:01 "$T_DIR/state/state.json" && fail "fdb-del left the entry in the state file"
 
 log "--config is ensured on top of the saved state"
 stop_daemon

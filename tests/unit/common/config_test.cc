@@ -9,7 +9,7 @@ using nlohmann::json;
 
 TEST_CASE("configuration round-trips through JSON", "[config]") {
   SwitchConfig c;
-  BridgeConfig b{"br0", {120, 1000}, {}};
+  BridgeConfig b{"br0", {120, 1000}, {}, {}};
   PortConfig p;
   p.name = "vnet0";
   p.type = PortType::System;
@@ -18,6 +18,7 @@ TEST_CASE("configuration round-trips through JSON", "[config]") {
   p.options.mac_limit = 7;
   b.ports.push_back(p);
   b.ports.push_back(PortConfig{"tap1", PortType::Tap, VlanConfig::access(10), {}, true});
+  b.static_fdb.push_back(StaticFdbEntry{*MacAddress::parse("02:00:00:00:00:07"), 10, "tap1"});
   c.bridges.push_back(b);
   const json j = to_json(c);
   CHECK(switch_config_from_json(j) == c);
@@ -25,6 +26,7 @@ TEST_CASE("configuration round-trips through JSON", "[config]") {
   CHECK(j["bridges"][0]["ports"][0]["trunks"] == "10-12");
   CHECK_FALSE(j["bridges"][0]["ports"][0].contains("transient"));  // only written when set
   CHECK(j["bridges"][0]["ports"][1]["transient"] == true);
+  CHECK(j["bridges"][0]["static_fdb"][0]["mac"] == "02:00:00:00:00:07");
 }
 
 TEST_CASE("defaults apply to missing fields", "[config]") {
@@ -62,6 +64,14 @@ TEST_CASE("strict parsing names the bad field", "[config]") {
                        {{{"name", "br0"}, {"ports", {{{"name", "p"}}}}}, {{"name", "br1"}, {"ports", {{{"name", "p"}}}}}}}})
             .find("two bridges") != std::string::npos);
   CHECK(error_of(json{{"bridges", {{{"name", "br0"}}, {{"name", "br0"}}}}}).find("twice") != std::string::npos);
+  CHECK(error_of(json{{"bridges",
+                       {{{"name", "br0"}, {"static_fdb", {{{"mac", "02:00:00:00:00:01"}, {"port", "nope"}}}}}}}})
+            .find("not a port") != std::string::npos);
+  CHECK(error_of(json{{"bridges",
+                       {{{"name", "br0"},
+                         {"ports", {{{"name", "p"}}}},
+                         {"static_fdb", {{{"mac", "01:00:5e:00:00:01"}, {"port", "p"}}}}}}}})
+            .find("unicast") != std::string::npos);
   CHECK(error_of(json{{"bridges", {{{"name", "br0"}, {"ports", {{{"name", "p"}, {"learning", "yes"}}}}}}}})
             .find("learning") != std::string::npos);
 }

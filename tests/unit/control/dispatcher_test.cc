@@ -447,6 +447,10 @@ TEST_CASE("malformed requests get JSON-RPC errors", "[dispatcher]") {
   CHECK(error_of("")["error"]["code"] == kParseError);
   CHECK(error_of("not json at all")["error"]["code"] == kParseError);
   CHECK(error_of(R"({"jsonrpc":"2.0","id":1,"method":"version"} trailing)")["error"]["code"] == kParseError);
+  // A number beyond a double is out_of_range in nlohmann, not parse_error: still a parse error (fuzzer find).
+  CHECK(error_of(R"({"jsonrpc":"2.0","id":1,"method":"list-br","params":{"x":1E400}})")["error"]["code"] ==
+        kParseError);
+  CHECK(error_of("1E400")["error"]["code"] == kParseError);
   CHECK(error_of("\xff\xfe\x00garbage")["error"]["code"] == kParseError);
   CHECK(error_of(R"({"jsonrpc":"2.0","id":1,"method":"\xff"})")["error"]["code"] ==
         kParseError);  // bad UTF-8
