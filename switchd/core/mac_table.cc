@@ -17,9 +17,11 @@ std::uint64_t mix(std::uint64_t x) {
   return x;
 }
 
-std::size_t capacity_for(std::uint32_t max_entries) {
-  // At most half full: linear probing stays short even with every slot the limit allows in use.
-  return std::max<std::size_t>(64, std::bit_ceil(static_cast<std::size_t>(max_entries) * 2));
+constexpr std::size_t kMinCapacity = 64;
+
+// At most half full: linear probing stays short even with every entry the limit allows in use.
+std::size_t capacity_for(std::size_t entries) {
+  return std::max<std::size_t>(kMinCapacity, std::bit_ceil(entries * 2));
 }
 
 std::uint32_t clamp_max(std::uint32_t n) { return std::clamp<std::uint32_t>(n, 1, MacTable::kHardMaxEntries); }
@@ -28,7 +30,7 @@ std::uint32_t clamp_max(std::uint32_t n) { return std::clamp<std::uint32_t>(n, 1
 
 MacTable::MacTable(std::uint32_t max_entries, std::chrono::seconds ageing, std::uint64_t seed)
     : max_entries_(clamp_max(max_entries)), ageing_(ageing), seed_(seed) {
-  rehash(capacity_for(max_entries_));
+  rehash(kMinCapacity);
 }
 
 std::size_t MacTable::home(std::uint64_t key) const { return mix(key ^ seed_) & mask_; }
@@ -50,6 +52,9 @@ std::uint32_t MacTable::dynamic_count(PortId port) const {
 }
 
 void MacTable::insert_new(std::uint64_t key, PortId port, bool is_static, Timestamp now) {
+  // The array grows with the entries, not with the limit: a bridge allowed a million MACs but holding
+  // a hundred keeps a small table, and the once-a-second ageing sweep stays cheap.
+  if ((size_ + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
   std::size_t i = home(key);
   while (slots_[i].key != 0) i = (i + 1) & mask_;
   slots_[i] = Slot{key, now, port, is_static};
@@ -221,7 +226,7 @@ void MacTable::set_max_entries(std::uint32_t n) {
     for (std::size_t k = n; k < all.size(); ++k) remove(all[k].vlan, all[k].mac);
   }
   max_entries_ = n;
-  if (capacity_for(n) != slots_.size()) rehash(capacity_for(n));
+  if (capacity_for(size_) < slots_.size()) rehash(capacity_for(size_));
 }
 
 }  // namespace vswitch

@@ -3,8 +3,9 @@
 // Design (compare Open vSwitch's lib/mac-learning.h):
 // - Key is (VLAN, MAC): independent VLAN learning, the same MAC may live on different ports in
 //   different VLANs.
-// - Open addressing with linear probing over a power-of-two array sized to at most half full, keyed
-//   by a hash salted with a per-table secret, so a tenant cannot pick MACs that collide on purpose.
+// - Open addressing with linear probing over a power-of-two array kept at most half full (it doubles
+//   as entries arrive, so its size follows the entries, not the limit), keyed by a hash salted with a
+//   per-table secret, so a tenant cannot pick MACs that collide on purpose.
 //   Deletion shifts followers back (no tombstones), so lookups stay short under churn.
 // - Ageing: an entry not refreshed for `ageing` is dead. lookup() already ignores dead entries, so
 //   forwarding is exact whatever the sweep interval; expire() reclaims them (called about once a
