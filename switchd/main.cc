@@ -47,6 +47,7 @@ struct DaemonOptions {
   std::string log_level = "info";
   double read_timeout = 30;
   bool foreground = false;
+  bool busy_poll = false;
 };
 
 std::vector<std::string> split_patterns(const std::string& text) {
@@ -132,6 +133,7 @@ int run(const DaemonOptions& opt, UniqueFd ready_fd) {
 
   SwitchOptions switch_options;
   switch_options.allowed_interfaces = split_patterns(opt.allow_interfaces);
+  switch_options.busy_poll = opt.busy_poll;
   switch_options.on_config_change = [&store](const SwitchConfig& config) {
     try {
       store.save(config);
@@ -210,6 +212,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.01, 86400.0))
       ->capture_default_str();
   app.add_flag("--foreground", opt.foreground, "do not fork (as under systemd, Type=notify)");
+  app.add_flag("--busy-poll", opt.busy_poll,
+               "the datapath thread polls without sleeping: lower latency, one CPU always busy");
   CLI11_PARSE(app, argc, argv);
 
   log::set_level(*log::parse_level(opt.log_level));

@@ -80,6 +80,7 @@ struct Switch::Impl {
 
   Impl(boost::asio::io_context& context, SwitchOptions options) : io(context), opt(std::move(options)) {
     DatapathOptions dpo;
+    dpo.busy_poll = opt.busy_poll;
     std::weak_ptr<bool> token = alive;
     dpo.on_port_lost = [this, token](BridgeId b, PortId p) {
       boost::asio::post(io, [this, token, b, p] {

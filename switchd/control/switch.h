@@ -28,6 +28,8 @@ struct SwitchOptions {
   // Start the datapath thread and follow link events. False for a switch that only holds
   // configuration (tests, fuzzing): every port then stays absent.
   bool attach_ports = true;
+  // The datapath thread spins instead of sleeping in epoll_wait (see DatapathOptions::busy_poll).
+  bool busy_poll = false;
 };
 
 class Switch final : public SwitchApi {

@@ -53,7 +53,8 @@ void Datapath::stop() {
 BridgeId Datapath::add_bridge(const BridgeSettings& settings) {
   const BridgeId id = next_id_++;
   DpBridge br;
-  br.core = std::make_unique<Bridge>(settings, seed_ ^ (static_cast<std::uint64_t>(id) * 0x9e3779b97f4a7c15ULL));
+  br.core =
+      std::make_unique<Bridge>(settings, seed_ ^ (static_cast<std::uint64_t>(id) * 0x9e3779b97f4a7c15ULL));
   bridges_.emplace(id, std::move(br));
   return id;
 }
@@ -86,7 +87,8 @@ void Datapath::attach(BridgeId id, PortId port, std::unique_ptr<PortBackend> bac
 
 std::unique_ptr<PortBackend> Datapath::detach(BridgeId id, PortId port) {
   auto it = bridges_.find(id);
-  if (it == bridges_.end() || port >= it->second.backends.size() || !it->second.backends[port]) return nullptr;
+  if (it == bridges_.end() || port >= it->second.backends.size() || !it->second.backends[port])
+    return nullptr;
   DpBridge& br = it->second;
   if (!br.lost[port]) ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, br.backends[port]->fd(), nullptr);
   br.lost[port] = false;
@@ -148,8 +150,9 @@ void Datapath::loop() {
   auto next_housekeeping = Clock::now() + kHousekeepingInterval;
   while (!stop_.load(std::memory_order_relaxed)) {
     const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_housekeeping - Clock::now());
-    const int n = ::epoll_wait(epoll_.get(), events.data(), static_cast<int>(events.size()),
-                               static_cast<int>(std::max<std::int64_t>(0, wait.count()) + 1));
+    const int timeout =
+        options_.busy_poll ? 0 : static_cast<int>(std::max<std::int64_t>(0, wait.count()) + 1);
+    const int n = ::epoll_wait(epoll_.get(), events.data(), static_cast<int>(events.size()), timeout);
     if (n < 0 && errno != EINTR) {
       log::error("datapath: epoll_wait: ", std::strerror(errno));
       continue;
