@@ -45,6 +45,12 @@ struct BridgeRec {
   std::vector<StaticFdbEntry> static_fdb;  // configured with fdb-add; also in the core's FDB
 };
 
+// A TAP's carrier is ours (we hold its fd, wherever its netdev lives); a system port follows its link.
+PortState attached_state(PortType kind, const LinkInfo* link) {
+  if (kind == PortType::Tap || link == nullptr) return PortState::Up;
+  return link->admin_up && link->running ? PortState::Up : PortState::Down;
+}
+
 CorePortSettings core_settings(const PortRec& p) {
   return CorePortSettings{p.cfg.vlan, p.cfg.options, p.state == PortState::Up, p.mtu};
 }
@@ -175,13 +181,9 @@ struct Switch::Impl {
     p.ifindex = backend->ifindex();
     p.owned = backend->owns_netdev();
     p.mtu = 0;
-    bool up = true;
-    if (auto link = route->find_link(p.ifindex)) {
-      p.mtu = link->mtu;
-      // A TAP's carrier is ours (we hold the fd); a system port follows its link's state.
-      if (p.kind == PortType::System) up = link->admin_up && link->running;
-    }
-    p.state = up ? PortState::Up : PortState::Down;
+    const auto link = route->find_link(p.ifindex);
+    if (link) p.mtu = link->mtu;
+    p.state = attached_state(p.kind, link ? &*link : nullptr);
     p.attached = true;
     const CorePortSettings s = core_settings(p);
     dp->run([&](Datapath& d) {
@@ -297,8 +299,7 @@ struct Switch::Impl {
   }
 
   void update_link(BridgeRec& b, PortRec& p, const LinkInfo& link) {
-    const PortState state =
-        p.kind == PortType::Tap || (link.admin_up && link.running) ? PortState::Up : PortState::Down;
+    const PortState state = attached_state(p.kind, &link);
     if (state == p.state && link.mtu == p.mtu) return;
     if (state != p.state) log::info("port ", p.cfg.name, " on ", b.name, " is ", to_string(state));
     p.state = state;
