@@ -78,8 +78,8 @@ int main(int argc, char** argv) {
       for (std::size_t fdb : {1000, 100000}) {
         if (bcast && fdb != 1000) continue;
         Result r = run(ports, fdb, bcast, seconds);
-        std::printf("| %-17s | %5zu | %11zu | %12.1f | %8.1f |\n", bcast ? "broadcast (flood)" : "known unicast",
-                    ports, fdb, r.mdps, r.ns_per_frame);
+        std::printf("| %-17s | %5zu | %11zu | %12.1f | %8.1f |\n",
+                    bcast ? "broadcast (flood)" : "known unicast", ports, fdb, r.mdps, r.ns_per_frame);
       }
     }
   }

@@ -87,7 +87,7 @@ void vlan_to_json(const VlanConfig& v, json& out) {
 }
 
 json to_json(const PortOptions& o) {
-  return json{{"learning", o.learning}, {"flood", o.flood},       {"mcast_flood", o.mcast_flood},
+  return json{{"learning", o.learning}, {"flood", o.flood},     {"mcast_flood", o.mcast_flood},
               {"isolated", o.isolated}, {"hairpin", o.hairpin}, {"mac_limit", o.mac_limit}};
 }
 
@@ -167,7 +167,8 @@ BridgeConfig bridge_config_from_json(const json& j, const std::string& where) {
   BridgeConfig b;
   b.name = get_string(j, "name", where, true);
   if (auto why = validate_bridge_name(b.name); !why.empty()) bad(where, why);
-  b.settings.ageing_time = get_u32(j, "ageing_time", kDefaultAgeingTime, kMinAgeingTime, kMaxAgeingTime, where);
+  b.settings.ageing_time =
+      get_u32(j, "ageing_time", kDefaultAgeingTime, kMinAgeingTime, kMaxAgeingTime, where);
   b.settings.fdb_max = get_u32(j, "fdb_max", kDefaultFdbMax, 1, kMaxFdbMax, where);
   if (auto it = j.find("ports"); it != j.end()) {
     if (!it->is_array()) bad(where, "'ports' must be an array");

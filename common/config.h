@@ -31,15 +31,15 @@ std::optional<PortType> parse_port_type(std::string_view text);
 inline constexpr std::uint32_t kDefaultAgeingTime = 300;  // seconds, like the Linux bridge and OVS
 inline constexpr std::uint32_t kMinAgeingTime = 1;
 inline constexpr std::uint32_t kMaxAgeingTime = 1'000'000;
-inline constexpr std::uint32_t kDefaultFdbMax = 8192;      // like OVS's mac-table-size
+inline constexpr std::uint32_t kDefaultFdbMax = 8192;  // like OVS's mac-table-size
 inline constexpr std::uint32_t kMaxFdbMax = 1'000'000;
 
 struct PortOptions {
-  bool learning = true;      // learn source MACs seen on this port
-  bool flood = true;         // receive floods of unknown unicast
-  bool mcast_flood = true;   // receive broadcast and multicast
-  bool isolated = false;     // isolated ports never exchange frames with each other
-  bool hairpin = false;      // frames may go back out the port they came in on
+  bool learning = true;         // learn source MACs seen on this port
+  bool flood = true;            // receive floods of unknown unicast
+  bool mcast_flood = true;      // receive broadcast and multicast
+  bool isolated = false;        // isolated ports never exchange frames with each other
+  bool hairpin = false;         // frames may go back out the port they came in on
   std::uint32_t mac_limit = 0;  // most dynamic FDB entries on this port; 0 = no per-port limit
   friend bool operator==(const PortOptions&, const PortOptions&) = default;
 };

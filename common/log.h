@@ -23,9 +23,21 @@ void emit(Level lvl, const Args&... args) {
   write(lvl, os.str());
 }
 
-template <typename... Args> void debug(const Args&... a) { emit(Level::Debug, a...); }
-template <typename... Args> void info(const Args&... a) { emit(Level::Info, a...); }
-template <typename... Args> void warn(const Args&... a) { emit(Level::Warn, a...); }
-template <typename... Args> void error(const Args&... a) { emit(Level::Error, a...); }
+template <typename... Args>
+void debug(const Args&... a) {
+  emit(Level::Debug, a...);
+}
+template <typename... Args>
+void info(const Args&... a) {
+  emit(Level::Info, a...);
+}
+template <typename... Args>
+void warn(const Args&... a) {
+  emit(Level::Warn, a...);
+}
+template <typename... Args>
+void error(const Args&... a) {
+  emit(Level::Error, a...);
+}
 
 }  // namespace vswitch::log

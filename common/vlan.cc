@@ -32,9 +32,7 @@ VlanSet VlanSet::all() {
   return s;
 }
 
-bool VlanSet::is_all() const {
-  return size() == kMaxVlan && !contains(0) && !contains(4095);
-}
+bool VlanSet::is_all() const { return size() == kMaxVlan && !contains(0) && !contains(4095); }
 
 std::optional<VlanSet> VlanSet::parse(std::string_view text, std::string* error) {
   auto fail = [&](std::string why) -> std::optional<VlanSet> {

@@ -63,13 +63,17 @@ std::optional<VlanMode> parse_vlan_mode(std::string_view text);
 
 struct VlanConfig {
   VlanMode mode = VlanMode::Default;
-  VlanId tag = 0;   // access VLAN (access) or native VLAN (native-*); 0 otherwise
-  VlanSet trunks;   // trunk and native-* modes; empty means every VLAN
+  VlanId tag = 0;  // access VLAN (access) or native VLAN (native-*); 0 otherwise
+  VlanSet trunks;  // trunk and native-* modes; empty means every VLAN
 
   static VlanConfig access(VlanId v) { return {VlanMode::Access, v, {}}; }
   static VlanConfig trunk(VlanSet s) { return {VlanMode::Trunk, 0, std::move(s)}; }
-  static VlanConfig native_untagged(VlanId native, VlanSet s) { return {VlanMode::NativeUntagged, native, std::move(s)}; }
-  static VlanConfig native_tagged(VlanId native, VlanSet s) { return {VlanMode::NativeTagged, native, std::move(s)}; }
+  static VlanConfig native_untagged(VlanId native, VlanSet s) {
+    return {VlanMode::NativeUntagged, native, std::move(s)};
+  }
+  static VlanConfig native_tagged(VlanId native, VlanSet s) {
+    return {VlanMode::NativeTagged, native, std::move(s)};
+  }
 
   // Empty string when consistent; otherwise what is wrong, for a person to read.
   std::string validate() const;

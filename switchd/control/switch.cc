@@ -41,7 +41,7 @@ struct BridgeRec {
   std::string name;
   BridgeSettings settings;
   BridgeId dp = 0;
-  std::vector<PortRec> ports;  // in the order they were added
+  std::vector<PortRec> ports;              // in the order they were added
   std::vector<StaticFdbEntry> static_fdb;  // configured with fdb-add; also in the core's FDB
 };
 
@@ -609,8 +609,7 @@ void Switch::Impl::add_static(BridgeRec& b, const StaticFdbEntry& e) {
     throw Error(ErrorCode::InvalidParams, "static FDB entries need a unicast MAC, not " + e.mac.to_string());
   if (e.vlan > kMaxVlan) throw Error(ErrorCode::InvalidParams, "VLAN must be in 0..4094");
   const PortId id = filter_port(b, FdbFilter{std::nullopt, e.port}).value();
-  const bool ok =
-      dp->run([&](Datapath& d) { return d.bridge(b.dp).fdb().add_static(e.vlan, e.mac, id); });
+  const bool ok = dp->run([&](Datapath& d) { return d.bridge(b.dp).fdb().add_static(e.vlan, e.mac, id); });
   if (!ok) throw Error(ErrorCode::LimitReached, "the FDB of '" + b.name + "' is full (fdb-max)");
   std::erase_if(b.static_fdb, [&](const StaticFdbEntry& o) { return o.mac == e.mac && o.vlan == e.vlan; });
   b.static_fdb.push_back(e);

@@ -56,7 +56,8 @@ class Switch final : public SwitchApi {
   std::vector<BridgeStatus> show(const std::optional<std::string>& bridge) override;
   std::vector<FdbRow> fdb_show(const std::string& bridge, const FdbFilter& filter) override;
   std::size_t fdb_flush(const std::string& bridge, const FdbFilter& filter) override;
-  void fdb_add(const std::string& bridge, const MacAddress& mac, const std::string& port, VlanId vlan) override;
+  void fdb_add(const std::string& bridge, const MacAddress& mac, const std::string& port,
+               VlanId vlan) override;
   void fdb_del(const std::string& bridge, const MacAddress& mac, VlanId vlan) override;
   std::vector<BridgeStats> stats(const std::optional<std::string>& target) override;
   SwitchConfig config() const override;

@@ -26,9 +26,9 @@ struct PortStatus {
   PortConfig config;
   PortType kind = PortType::Auto;  // what it is attached as (tap / system); auto while absent
   PortState state = PortState::Absent;
-  int ifindex = 0;                 // 0 while absent
+  int ifindex = 0;  // 0 while absent
   std::uint32_t mtu = 0;
-  bool owned = false;              // the daemon created the netdev and removes it with the port
+  bool owned = false;  // the daemon created the netdev and removes it with the port
 };
 
 struct BridgeStatus {
@@ -91,7 +91,8 @@ class SwitchApi {
   // A port on another bridge is always an error (PortExists).
   virtual void add_port(const std::string& bridge, const PortConfig& port, bool may_exist) = 0;
   // bridge: when given, the port must be on it. if_exists: a missing port is not an error.
-  virtual void del_port(const std::optional<std::string>& bridge, const std::string& port, bool if_exists) = 0;
+  virtual void del_port(const std::optional<std::string>& bridge, const std::string& port,
+                        bool if_exists) = 0;
   virtual void set_port(const std::string& port, const PortPatch& patch) = 0;
   virtual void set_bridge(const std::string& bridge, const BridgePatch& patch) = 0;
 
@@ -100,7 +101,8 @@ class SwitchApi {
   virtual std::vector<FdbRow> fdb_show(const std::string& bridge, const FdbFilter& filter) = 0;
   // Dynamic entries only. Returns how many were removed.
   virtual std::size_t fdb_flush(const std::string& bridge, const FdbFilter& filter) = 0;
-  virtual void fdb_add(const std::string& bridge, const MacAddress& mac, const std::string& port, VlanId vlan) = 0;
+  virtual void fdb_add(const std::string& bridge, const MacAddress& mac, const std::string& port,
+                       VlanId vlan) = 0;
   virtual void fdb_del(const std::string& bridge, const MacAddress& mac, VlanId vlan) = 0;
   // target: nullopt = every bridge; a bridge name; or a port name (that port only, in its bridge).
   virtual std::vector<BridgeStats> stats(const std::optional<std::string>& target) = 0;

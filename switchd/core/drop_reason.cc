@@ -16,6 +16,8 @@ constexpr std::array<std::string_view, kDropReasonCount> kDescriptions = {
 }  // namespace
 
 std::string_view drop_reason_name(DropReason r) { return kNames.at(static_cast<std::size_t>(r)); }
-std::string_view drop_reason_description(DropReason r) { return kDescriptions.at(static_cast<std::size_t>(r)); }
+std::string_view drop_reason_description(DropReason r) {
+  return kDescriptions.at(static_cast<std::size_t>(r));
+}
 
 }  // namespace vswitch

@@ -9,24 +9,24 @@
 namespace vswitch {
 
 // X-macro: name, description. Order is the counter array's order; append only.
-#define VSWITCH_DROP_REASONS(X)                                                              \
-  X(runt, "shorter than an Ethernet header (14 bytes)")                                      \
-  X(oversize, "longer than the bridge's maximum frame size")                                 \
-  X(truncated_tag, "VLAN tag cut short")                                                     \
-  X(bad_vlan, "VLAN ID 4095 (reserved)")                                                     \
-  X(bad_src_mac, "source MAC is multicast, broadcast or all-zero")                           \
-  X(link_local, "IEEE link-local group address 01:80:c2:00:00:0x (never forwarded)")         \
-  X(tagged_on_access, "tagged frame on an access port")                                      \
-  X(untagged_on_trunk, "untagged frame on a trunk without native VLAN")                      \
-  X(vlan_not_allowed, "VLAN not in the port's trunk list")                                   \
-  X(same_port, "destination is the ingress port (hairpin off)")                              \
-  X(isolated, "between two isolated ports")                                                  \
-  X(no_destination, "no port to flood to")                                                   \
-  X(port_down, "egress port is down or absent")                                              \
-  X(mtu_exceeded, "larger than the egress port's MTU")                                       \
-  X(tx_queue_full, "egress queue full (tx_dropped)")                                         \
-  X(tx_error, "the kernel refused the frame on transmit")                                    \
-  X(rx_error, "the kernel reported a receive error or a truncated frame")                    \
+#define VSWITCH_DROP_REASONS(X)                                                      \
+  X(runt, "shorter than an Ethernet header (14 bytes)")                              \
+  X(oversize, "longer than the bridge's maximum frame size")                         \
+  X(truncated_tag, "VLAN tag cut short")                                             \
+  X(bad_vlan, "VLAN ID 4095 (reserved)")                                             \
+  X(bad_src_mac, "source MAC is multicast, broadcast or all-zero")                   \
+  X(link_local, "IEEE link-local group address 01:80:c2:00:00:0x (never forwarded)") \
+  X(tagged_on_access, "tagged frame on an access port")                              \
+  X(untagged_on_trunk, "untagged frame on a trunk without native VLAN")              \
+  X(vlan_not_allowed, "VLAN not in the port's trunk list")                           \
+  X(same_port, "destination is the ingress port (hairpin off)")                      \
+  X(isolated, "between two isolated ports")                                          \
+  X(no_destination, "no port to flood to")                                           \
+  X(port_down, "egress port is down or absent")                                      \
+  X(mtu_exceeded, "larger than the egress port's MTU")                               \
+  X(tx_queue_full, "egress queue full (tx_dropped)")                                 \
+  X(tx_error, "the kernel refused the frame on transmit")                            \
+  X(rx_error, "the kernel reported a receive error or a truncated frame")            \
   X(bad_offload, "virtio-net header inconsistent with the frame")
 
 enum class DropReason : std::uint8_t {

@@ -11,11 +11,11 @@
 
 namespace vswitch {
 
-inline constexpr std::uint16_t kEthTypeVlan = 0x8100;   // 802.1Q C-tag
-inline constexpr std::uint16_t kEthTypeQinQ = 0x88a8;   // 802.1ad S-tag
+inline constexpr std::uint16_t kEthTypeVlan = 0x8100;  // 802.1Q C-tag
+inline constexpr std::uint16_t kEthTypeQinQ = 0x88a8;  // 802.1ad S-tag
 inline constexpr std::size_t kEthHeaderLen = 14;
 inline constexpr std::size_t kVlanTagLen = 4;
-inline constexpr std::size_t kMacPairLen = 12;          // destination + source
+inline constexpr std::size_t kMacPairLen = 12;  // destination + source
 
 // 802.1Q Tag Control Information: PCP (3 bits) | DEI (1) | VID (12).
 struct Tci {
@@ -31,10 +31,10 @@ struct Tci {
 struct FrameInfo {
   MacAddress dst;
   MacAddress src;
-  bool tagged = false;       // an outer 802.1Q or 802.1ad tag is present in the frame
-  std::uint16_t tpid = 0;    // that tag's TPID (0x8100 or 0x88a8)
-  Tci tci;                   // that tag's TCI
-  std::uint16_t ethertype = 0;     // the EtherType after the outer tag
+  bool tagged = false;                           // an outer 802.1Q or 802.1ad tag is present in the frame
+  std::uint16_t tpid = 0;                        // that tag's TPID (0x8100 or 0x88a8)
+  Tci tci;                                       // that tag's TCI
+  std::uint16_t ethertype = 0;                   // the EtherType after the outer tag
   std::uint16_t payload_offset = kEthHeaderLen;  // first byte after the outer tag (14 or 18)
 };
 

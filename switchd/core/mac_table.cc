@@ -24,7 +24,9 @@ std::size_t capacity_for(std::size_t entries) {
   return std::max<std::size_t>(kMinCapacity, std::bit_ceil(entries * 2));
 }
 
-std::uint32_t clamp_max(std::uint32_t n) { return std::clamp<std::uint32_t>(n, 1, MacTable::kHardMaxEntries); }
+std::uint32_t clamp_max(std::uint32_t n) {
+  return std::clamp<std::uint32_t>(n, 1, MacTable::kHardMaxEntries);
+}
 
 }  // namespace
 
@@ -202,8 +204,8 @@ void MacTable::for_each(const std::function<void(const FdbEntry&)>& fn) const {
   for (const Slot& s : slots_) {
     if (s.key == 0) continue;
     const std::uint64_t k = s.key - 1;
-    fn(FdbEntry{MacAddress::from_u64(k & 0xffffffffffffULL), static_cast<VlanId>(k >> 48), s.port, s.is_static,
-                s.last_seen});
+    fn(FdbEntry{MacAddress::from_u64(k & 0xffffffffffffULL), static_cast<VlanId>(k >> 48), s.port,
+                s.is_static, s.last_seen});
   }
 }
 

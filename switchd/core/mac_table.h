@@ -65,7 +65,8 @@ class MacTable {
   MacTable(std::uint32_t max_entries, std::chrono::seconds ageing, std::uint64_t seed);
 
   // Records that `mac` was seen on `port` in `vlan` at `now`. `port_limit` 0 = no per-port limit.
-  LearnResult learn(VlanId vlan, const MacAddress& mac, PortId port, Timestamp now, std::uint32_t port_limit = 0);
+  LearnResult learn(VlanId vlan, const MacAddress& mac, PortId port, Timestamp now,
+                    std::uint32_t port_limit = 0);
   // The port for (vlan, mac), or kNoPort when unknown or aged out.
   PortId lookup(VlanId vlan, const MacAddress& mac, Timestamp now) const;
   // Adds or replaces with a static entry. False when the table is full (and the address unknown).

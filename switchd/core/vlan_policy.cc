@@ -12,9 +12,7 @@ IngressDecision classify_ingress(const VlanConfig& port, const FrameInfo& frame)
     return d;
   };
   switch (port.mode) {
-    case VlanMode::Default:
-      d.vlan = has_vid ? frame.tci.vid() : kUntaggedVlan;
-      break;
+    case VlanMode::Default: d.vlan = has_vid ? frame.tci.vid() : kUntaggedVlan; break;
     case VlanMode::Access:
       if (has_vid) return drop(DropReason::tagged_on_access);
       d.vlan = port.tag;
@@ -24,9 +22,7 @@ IngressDecision classify_ingress(const VlanConfig& port, const FrameInfo& frame)
       d.vlan = frame.tci.vid();
       break;
     case VlanMode::NativeUntagged:
-    case VlanMode::NativeTagged:
-      d.vlan = has_vid ? frame.tci.vid() : port.tag;
-      break;
+    case VlanMode::NativeTagged: d.vlan = has_vid ? frame.tci.vid() : port.tag; break;
   }
   if (!port.is_member(d.vlan)) return drop(DropReason::vlan_not_allowed);
   d.ok = true;

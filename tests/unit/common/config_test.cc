@@ -52,20 +52,26 @@ static std::string error_of(const json& j) {
 
 TEST_CASE("strict parsing names the bad field", "[config]") {
   CHECK(error_of(json::array()).find("object") != std::string::npos);
-  CHECK(error_of(json{{"bridges", {{{"name", "br0"}, {"agein_time", 3}}}}}).find("agein_time") != std::string::npos);
+  CHECK(error_of(json{{"bridges", {{{"name", "br0"}, {"agein_time", 3}}}}}).find("agein_time") !=
+        std::string::npos);
   CHECK(error_of(json{{"bridges", {{{"name", 5}}}}}).find("'name' must be a string") != std::string::npos);
-  CHECK(error_of(json{{"bridges", {{{"name", "br0"}, {"fdb_max", 0}}}}}).find("fdb_max") != std::string::npos);
+  CHECK(error_of(json{{"bridges", {{{"name", "br0"}, {"fdb_max", 0}}}}}).find("fdb_max") !=
+        std::string::npos);
   CHECK(error_of(json{{"bridges", {{{"name", "a/b"}}}}}).find("'/'") != std::string::npos);
-  CHECK(error_of(json{{"bridges", {{{"name", "br0"}, {"ports", {{{"name", "p"}, {"vlan_mode", "access"}}}}}}}})
-            .find("access VLAN") != std::string::npos);
+  CHECK(
+      error_of(json{{"bridges", {{{"name", "br0"}, {"ports", {{{"name", "p"}, {"vlan_mode", "access"}}}}}}}})
+          .find("access VLAN") != std::string::npos);
   CHECK(error_of(json{{"bridges", {{{"name", "br0"}, {"ports", {{{"name", "p"}, {"tag", 4095}}}}}}}})
             .find("tag") != std::string::npos);
   CHECK(error_of(json{{"bridges",
-                       {{{"name", "br0"}, {"ports", {{{"name", "p"}}}}}, {{"name", "br1"}, {"ports", {{{"name", "p"}}}}}}}})
+                       {{{"name", "br0"}, {"ports", {{{"name", "p"}}}}},
+                        {{"name", "br1"}, {"ports", {{{"name", "p"}}}}}}}})
             .find("two bridges") != std::string::npos);
-  CHECK(error_of(json{{"bridges", {{{"name", "br0"}}, {{"name", "br0"}}}}}).find("twice") != std::string::npos);
-  CHECK(error_of(json{{"bridges",
-                       {{{"name", "br0"}, {"static_fdb", {{{"mac", "02:00:00:00:00:01"}, {"port", "nope"}}}}}}}})
+  CHECK(error_of(json{{"bridges", {{{"name", "br0"}}, {{"name", "br0"}}}}}).find("twice") !=
+        std::string::npos);
+  CHECK(error_of(
+            json{{"bridges",
+                  {{{"name", "br0"}, {"static_fdb", {{{"mac", "02:00:00:00:00:01"}, {"port", "nope"}}}}}}}})
             .find("not a port") != std::string::npos);
   CHECK(error_of(json{{"bridges",
                        {{{"name", "br0"},

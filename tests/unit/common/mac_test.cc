@@ -14,8 +14,8 @@ TEST_CASE("MAC addresses parse and format", "[mac]") {
 }
 
 TEST_CASE("MAC parsing rejects malformed text", "[mac]") {
-  for (const char* bad : {"", "zz:bb:cc:dd:ee:ff", "aa:bb:cc:dd:ee", "aa:bb:cc:dd:ee:ff:00", "aa:bb-cc:dd:ee:ff",
-                          "aabbccddeeff", "aa:bb:cc:dd:ee:f ", " a:bb:cc:dd:ee:ff"})
+  for (const char* bad : {"", "zz:bb:cc:dd:ee:ff", "aa:bb:cc:dd:ee", "aa:bb:cc:dd:ee:ff:00",
+                          "aa:bb-cc:dd:ee:ff", "aabbccddeeff", "aa:bb:cc:dd:ee:f ", " a:bb:cc:dd:ee:ff"})
     CHECK_FALSE(MacAddress::parse(bad));
 }
 

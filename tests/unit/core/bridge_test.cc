@@ -177,7 +177,7 @@ TEST_CASE("trunk ingress: tag popped towards access ports, kept towards trunks",
   CHECK(out[a10][0].size() == FrameBuilder(kBroadcastMac, A).bytes().size());
   auto kept = parse_frame(out[t2][0], 2000).info;
   CHECK(kept.tci.vid() == 10);
-  CHECK(kept.tci.pcp() == 6);  // priority kept
+  CHECK(kept.tci.pcp() == 6);                                  // priority kept
   CHECK_FALSE(parse_frame(out[native][0], 2000).info.tagged);  // native VLAN leaves untagged
   // VLAN 20 reaches only the native port (tagged); VLAN 30 nobody.
   out = h.send(t1, FrameBuilder(kBroadcastMac, A).tag(20));
@@ -245,8 +245,8 @@ TEST_CASE("per-port flood and learning flags", "[bridge]") {
   no_mcast.mcast_flood = false;
   no_learn.learning = false;
   auto p0 = h.add(), nf = h.add({}, no_flood), nm = h.add({}, no_mcast), nl = h.add({}, no_learn);
-  CHECK(h.reach(p0, FrameBuilder(B, A)) == std::set<PortId>{nm, nl});               // unknown unicast
-  CHECK(h.reach(p0, FrameBuilder(kBroadcastMac, A)) == std::set<PortId>{nf, nl});   // broadcast
+  CHECK(h.reach(p0, FrameBuilder(B, A)) == std::set<PortId>{nm, nl});              // unknown unicast
+  CHECK(h.reach(p0, FrameBuilder(kBroadcastMac, A)) == std::set<PortId>{nf, nl});  // broadcast
   CHECK(h.reach(p0, FrameBuilder(mac(0x333300000001), A)) == std::set<PortId>{nf, nl});
   h.send(nl, FrameBuilder(kBroadcastMac, C));
   CHECK(h.br.fdb().lookup(0, C, h.now) == kNoPort);

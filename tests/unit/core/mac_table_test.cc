@@ -136,13 +136,13 @@ TEST_CASE("the table matches a reference model under random churn", "[fdb]") {
       case 1: {
         const PortId p = static_cast<PortId>(rng() % 8);
         const auto r = t.learn(vlan, mac(m), p, t0);
-        if (r == LearnResult::Learned || r == LearnResult::Moved || r == LearnResult::Refreshed) model[key] = p;
-        else CHECK(r == LearnResult::TableFull);
+        if (r == LearnResult::Learned || r == LearnResult::Moved || r == LearnResult::Refreshed)
+          model[key] = p;
+        else
+          CHECK(r == LearnResult::TableFull);
         break;
       }
-      case 2:
-        CHECK(t.remove(vlan, mac(m)) == (model.erase(key) == 1));
-        break;
+      case 2: CHECK(t.remove(vlan, mac(m)) == (model.erase(key) == 1)); break;
       default: {
         auto it = model.find(key);
         REQUIRE(t.lookup(vlan, mac(m), t0) == (it == model.end() ? kNoPort : it->second));
