@@ -16,6 +16,12 @@ fi
 
 ./scripts/install-deps.sh all
 
+echo "== clang-format check"
+git ls-files '*.cc' '*.h' | xargs clang-format --dry-run --Werror || {
+  echo "test.sh: run clang-format -i on the files above" >&2
+  exit 1
+}
+
 BUILD_DIR=${BUILD_DIR:-build}
 SAN_BUILD_DIR=${SAN_BUILD_DIR:-build-asan}
 JOBS=${JOBS:-$(nproc)}
