@@ -235,7 +235,7 @@ json fdb_del(SwitchApi& sw, Params& p) {
 }
 
 json stats(SwitchApi& sw, Params& p) {
-  const auto target = p.opt_name("target");
+  const auto target = p.opt_ifname("target") /* a bridge or a port: both follow interface-name rules */;
   p.finish();
   json bridges = json::array();
   for (const auto& b : sw.stats(target)) bridges.push_back(to_json(b));

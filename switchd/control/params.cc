@@ -90,14 +90,6 @@ std::string Params::bridge(const char* key) {
   return *name;
 }
 
-std::optional<std::string> Params::opt_name(const char* key) {
-  auto name = opt_string(key);
-  if (name) {
-    if (auto why = validate_ifname(*name); !why.empty()) fail(key, "is invalid: " + why);
-  }
-  return name;
-}
-
 std::optional<bool> Params::opt_bool(const char* key) {
   const json* v = find(key);
   if (!v) return std::nullopt;

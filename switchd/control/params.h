@@ -27,8 +27,6 @@ class Params {
   std::optional<std::string> opt_bridge(const char* key);
   std::string ifname(const char* key);
   std::optional<std::string> opt_ifname(const char* key);
-  // A bridge or an interface name (both follow the kernel's interface-name rules).
-  std::optional<std::string> opt_name(const char* key);
   // true/false; absent = false.
   bool flag(const char* key);
   std::optional<bool> opt_bool(const char* key);

@@ -334,12 +334,17 @@ struct Switch::Impl {
     bridges.push_back(std::move(b));
   }
 
-  void add_port(BridgeRec& b, const PortConfig& cfg) {
+  // Records the port and gives it a slot in the core, absent (not attached).
+  PortRec& add_absent_port(BridgeRec& b, const PortConfig& cfg) {
     PortRec p;
     p.cfg = cfg;
     const CorePortSettings s = core_settings(p);
     p.id = dp->run([&](Datapath& d) { return d.bridge(b.dp).add_port(s); });
-    b.ports.push_back(p);
+    return b.ports.emplace_back(std::move(p));
+  }
+
+  void add_port(BridgeRec& b, const PortConfig& cfg) {
+    add_absent_port(b, cfg);
     try {
       attach(b, b.ports.back());
       if (cfg.transient && opt.attach_ports && !b.ports.back().attached)
@@ -412,11 +417,7 @@ void Switch::load(const SwitchConfig& config) {
       } catch (const std::exception& e) {
         // Keep the configuration: the port waits as absent until its netdev can be attached.
         log::warn("port ", pc.name, " on ", b.name, ": ", e.what());
-        PortRec p;
-        p.cfg = pc;
-        const CorePortSettings s = core_settings(p);
-        p.id = impl_->dp->run([&](Datapath& d) { return d.bridge(b.dp).add_port(s); });
-        b.ports.push_back(p);
+        impl_->add_absent_port(b, pc);
       }
     }
     for (const auto& e : bc.static_fdb) {
