@@ -95,12 +95,6 @@ std::unique_ptr<PortBackend> Datapath::detach(BridgeId id, PortId port) {
   return std::move(br.backends[port]);
 }
 
-bool Datapath::attached(BridgeId id, PortId port) const {
-  auto it = bridges_.find(id);
-  return it != bridges_.end() && port < it->second.backends.size() && it->second.backends[port] &&
-         !it->second.lost[port];
-}
-
 void Datapath::port_lost(BridgeId id, DpBridge& br, PortId port) {
   if (br.lost[port]) return;
   br.lost[port] = true;

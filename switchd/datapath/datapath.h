@@ -73,7 +73,6 @@ class Datapath {
   void attach(BridgeId id, PortId port, std::unique_ptr<PortBackend> backend);
   // Stops polling and hands the backend back (null if none was attached).
   std::unique_ptr<PortBackend> detach(BridgeId id, PortId port);
-  bool attached(BridgeId id, PortId port) const;
 
  private:
   struct DpBridge {
