@@ -8,10 +8,10 @@
 
 namespace vswitch {
 
-std::unique_ptr<PortBackend> open_port_backend(const std::string& name, PortType type) {
+std::unique_ptr<PortBackend> open_port_backend(const std::string& name, PortType type, std::size_t queues) {
   switch (type) {
     case PortType::Tap: return std::make_unique<TapPort>(name);
-    case PortType::System: return std::make_unique<AfPacketPort>(name);
+    case PortType::System: return std::make_unique<AfPacketPort>(name, queues);
     case PortType::Auto: break;
   }
   const auto link = find_link(name);
@@ -26,7 +26,7 @@ std::unique_ptr<PortBackend> open_port_backend(const std::string& name, PortType
       log::info("port ", name, ": TAP was taken by another process meanwhile; using AF_PACKET");
     }
   }
-  return std::make_unique<AfPacketPort>(name);
+  return std::make_unique<AfPacketPort>(name, queues);
 }
 
 }  // namespace vswitch

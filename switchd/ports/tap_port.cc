@@ -94,12 +94,11 @@ TapPort::TapPort(const std::string& name) : name_(name) {
 }
 
 void TapPort::mark_gone(int err) {
-  if (!alive_) return;
-  alive_ = false;
+  if (!alive_.exchange(false)) return;
   log::warn("port ", name_, ": TAP device is gone (", errno_text(err), ")");
 }
 
-std::size_t TapPort::receive(std::span<Packet> batch, PortCounters& counters) {
+std::size_t TapPort::receive(std::span<Packet> batch, PortCounters& counters, std::size_t /*queue*/) {
   if (!alive_) return 0;
   std::size_t n = 0;
   while (n < batch.size()) {
@@ -132,7 +131,7 @@ std::size_t TapPort::receive(std::span<Packet> batch, PortCounters& counters) {
   return n;
 }
 
-void TapPort::send(std::span<const EgressFrame> frames, PortCounters& counters) {
+void TapPort::send(std::span<const EgressFrame> frames, PortCounters& counters, std::size_t /*queue*/) {
   for (std::size_t i = 0; i < frames.size(); ++i) {
     if (!alive_) {
       counters.drop(DropReason::port_down, frames.size() - i);

@@ -10,9 +10,11 @@
 // The netdev end may be moved into another network namespace; the fd keeps working. When the netdev
 // is deleted (or its namespace dies) the driver answers EBADFD and the backend turns !alive().
 //
-// I/O: one readv / writev per frame (the tun driver has no batch call); non-blocking.
+// I/O: one readv / writev per frame (the tun driver has no batch call); non-blocking. One queue;
+// send() is thread-safe (each writev is one whole frame).
 #pragma once
 
+#include <atomic>
 #include <string>
 
 #include "common/unique_fd.h"
@@ -29,10 +31,10 @@ class TapPort final : public PortBackend {
   const std::string& name() const override { return name_; }
   PortType type() const override { return PortType::Tap; }
   int ifindex() const override { return ifindex_; }
-  int fd() const override { return fd_.get(); }
+  int fd(std::size_t /*queue*/ = 0) const override { return fd_.get(); }
   bool owns_netdev() const override { return owns_; }
-  std::size_t receive(std::span<Packet> batch, PortCounters& counters) override;
-  void send(std::span<const EgressFrame> frames, PortCounters& counters) override;
+  std::size_t receive(std::span<Packet> batch, PortCounters& counters, std::size_t queue = 0) override;
+  void send(std::span<const EgressFrame> frames, PortCounters& counters, std::size_t queue = 0) override;
   bool alive() const override { return alive_; }
 
  private:
@@ -42,7 +44,7 @@ class TapPort final : public PortBackend {
   UniqueFd fd_;
   int ifindex_ = 0;
   bool owns_ = false;
-  bool alive_ = true;
+  std::atomic<bool> alive_{true};  // send() runs on several datapath workers
 };
 
 }  // namespace vswitch
