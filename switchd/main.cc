@@ -31,6 +31,7 @@
 #include "switchd/control/dispatcher.h"
 #include "switchd/control/rpc_server.h"
 #include "switchd/control/switch.h"
+#include "switchd/datapath/datapath.h"
 
 namespace vswitch {
 namespace {
@@ -48,6 +49,8 @@ struct DaemonOptions {
   double read_timeout = 30;
   bool foreground = false;
   bool busy_poll = false;
+  std::size_t threads = 1;
+  unsigned poll_window_us = 50;
 };
 
 std::vector<std::string> split_patterns(const std::string& text) {
@@ -134,6 +137,8 @@ int run(const DaemonOptions& opt, UniqueFd ready_fd) {
   SwitchOptions switch_options;
   switch_options.allowed_interfaces = split_patterns(opt.allow_interfaces);
   switch_options.busy_poll = opt.busy_poll;
+  switch_options.datapath_threads = opt.threads;
+  switch_options.poll_window = std::chrono::microseconds(opt.poll_window_us);
   switch_options.on_config_change = [&store](const SwitchConfig& config) {
     try {
       store.save(config);
@@ -213,7 +218,16 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--foreground", opt.foreground, "do not fork (as under systemd, Type=notify)");
   app.add_flag("--busy-poll", opt.busy_poll,
-               "the datapath thread polls without sleeping: lower latency, one CPU always busy");
+               "the datapath workers poll without sleeping: lower latency, a CPU per worker always busy");
+  app.add_option("--threads", opt.threads,
+                 "datapath worker threads; system ports spread their flows over all of them")
+      ->check(CLI::Range(std::size_t{1}, Datapath::kMaxThreads))
+      ->capture_default_str();
+  app.add_option(
+         "--poll-window", opt.poll_window_us,
+         "microseconds a worker keeps polling after moving frames before it sleeps (0: sleep at once)")
+      ->check(CLI::Range(0u, 100000u))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   log::set_level(*log::parse_level(opt.log_level));

@@ -87,6 +87,8 @@ struct Switch::Impl {
   Impl(boost::asio::io_context& context, SwitchOptions options) : io(context), opt(std::move(options)) {
     DatapathOptions dpo;
     dpo.busy_poll = opt.busy_poll;
+    dpo.threads = opt.datapath_threads;
+    dpo.poll_window = opt.poll_window;
     std::weak_ptr<bool> token = alive;
     dpo.on_port_lost = [this, token](BridgeId b, PortId p) {
       boost::asio::post(io, [this, token, b, p] {
@@ -171,7 +173,7 @@ struct Switch::Impl {
     if (!opt.attach_ports || down || p.attached) return;
     std::unique_ptr<PortBackend> backend;
     try {
-      backend = open_port_backend(p.cfg.name, p.cfg.type);
+      backend = open_port_backend(p.cfg.name, p.cfg.type, dp->threads());
     } catch (const Error& e) {
       if (e.code() != ErrorCode::NoSuchDevice) throw;
       log::debug("port ", p.cfg.name, " waits for its netdev: ", e.what());

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -28,8 +29,12 @@ struct SwitchOptions {
   // Start the datapath thread and follow link events. False for a switch that only holds
   // configuration (tests, fuzzing): every port then stays absent.
   bool attach_ports = true;
-  // The datapath thread spins instead of sleeping in epoll_wait (see DatapathOptions::busy_poll).
+  // The datapath workers spin instead of sleeping in epoll_wait (see DatapathOptions::busy_poll).
   bool busy_poll = false;
+  // Datapath worker threads; system ports get one receive queue each (see DatapathOptions::threads).
+  std::size_t datapath_threads = 1;
+  // See DatapathOptions::poll_window.
+  std::chrono::microseconds poll_window{50};
 };
 
 class Switch final : public SwitchApi {

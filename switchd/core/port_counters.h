@@ -1,6 +1,7 @@
-// Per-port counters kept by the forwarding core and the port backends. Each counter has a single
-// writer, the datapath thread that owns the bridge; the control plane reads copies of them through
-// the datapath's command queue, so they are plain integers and cost nothing on the hot path.
+// Per-port counters kept by the forwarding core and the port backends. Every block of them has one
+// writer at a time (the core's under its bridge's lock, each datapath worker's own block by that
+// worker) and the control plane reads them only while the datapath is paused, so they are plain
+// integers and cost nothing on the hot path.
 #pragma once
 
 #include <array>
@@ -17,6 +18,14 @@ struct PortCounters {
   std::uint64_t tx_bytes = 0;
   std::array<std::uint64_t, kDropReasonCount> drops{};
 
+  PortCounters& operator+=(const PortCounters& o) {
+    rx_frames += o.rx_frames;
+    rx_bytes += o.rx_bytes;
+    tx_frames += o.tx_frames;
+    tx_bytes += o.tx_bytes;
+    for (std::size_t i = 0; i < drops.size(); ++i) drops[i] += o.drops[i];
+    return *this;
+  }
   void drop(DropReason r, std::uint64_t n = 1) { drops[static_cast<std::size_t>(r)] += n; }
   std::uint64_t dropped(DropReason r) const { return drops[static_cast<std::size_t>(r)]; }
   // Drops charged to this port as the egress: what `ip -s link` would call tx_dropped.

@@ -73,7 +73,7 @@ track_link() { _links+=("$1"); }
 # start_daemon [extra vswitchd args...]
 # VSWITCHD_PREFIX (e.g. "valgrind --leak-check=full") runs the daemon under a checker.
 start_daemon() {
-  ${VSWITCHD_PREFIX:-} "$VSWITCHD" --foreground --socket "$T_SOCK" --state-dir "$T_DIR/state" --log-level debug "$@" \
+  ${VSWITCHD_PREFIX:-} "$VSWITCHD" --foreground --socket "$T_SOCK" --state-dir "$T_DIR/state" --log-level debug ${VSWITCHD_ARGS:-} "$@" \
     >>"$T_DIR/vswitchd.log" 2>&1 &
   DAEMON_PID=$!
   for _ in $(seq 300); do
