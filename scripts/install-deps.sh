@@ -15,12 +15,16 @@ TEST_PKGS=(
 )
 # qemu is only needed by the qemu plumbing tests; --no-install-recommends keeps it small.
 QEMU_PKGS=(qemu-system-x86)
+# Only for bench/run (not in all/test: CI does not need it): its tools, and Open vSwitch, whose
+# userspace datapath bench/run measures side by side with a private ovsdb-server/ovs-vswitchd of its own.
+BENCH_PKGS=(iproute2 iputils-ping iperf3 python3 procps openvswitch-switch)
 
 want=("${BUILD_PKGS[@]}")
 case "${1:-all}" in
   build) ;;
   all | test) want+=("${TEST_PKGS[@]}" "${QEMU_PKGS[@]}") ;;
-  *) echo "usage: $0 [build|test|all]" >&2; exit 2 ;;
+  bench) want+=("${BENCH_PKGS[@]}") ;;
+  *) echo "usage: $0 [build|test|all|bench]" >&2; exit 2 ;;
 esac
 
 missing=()
@@ -38,3 +42,17 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# Debian's openvswitch-switch starts the system ovsdb-server and ovs-vswitchd from its postinst where
+# services may start. bench/run never uses that instance (it runs a private one in a namespace), so a
+# system instance this script just brought up is stopped again; one that was already there is left alone.
+if [[ " ${missing[*]} " == *" openvswitch-switch "* ]]; then
+  if [ -e /run/openvswitch/ovs-vswitchd.pid ] || [ -e /run/openvswitch/ovsdb-server.pid ]; then
+    echo "install-deps: stopping the system Open vSwitch the package started (bench/run runs its own)"
+    if [ -d /run/systemd/system ]; then
+      systemctl stop openvswitch-switch.service ovs-vswitchd.service ovsdb-server.service || true
+    else
+      /usr/share/openvswitch/scripts/ovs-ctl stop || true
+    fi
+  fi
+fi
