@@ -44,6 +44,15 @@ cleanup() {
     kill -KILL "$DAEMON_PID" 2>/dev/null
   fi
   for pid in "${_pids[@]}"; do kill -KILL "$pid" 2>/dev/null; done
+  # A sanitized daemon (ASan, UBSan, TSan builds) reports to its log, even at shutdown: any report
+  # fails the test.
+  if [ -f "$T_DIR/vswitchd.log" ] &&
+    grep -qE "ERROR: (Address|Leak)Sanitizer|WARNING: ThreadSanitizer|runtime error:" "$T_DIR/vswitchd.log"; then
+    echo "FAIL: sanitizer report in the vswitchd log:" >&2
+    grep -E -A25 "ERROR: (Address|Leak)Sanitizer|WARNING: ThreadSanitizer|runtime error:" "$T_DIR/vswitchd.log" |
+      head -n 60 >&2
+    [ $rc -eq 0 ] && rc=1
+  fi
   for l in "${_links[@]}"; do ip link del "$l" 2>/dev/null; done
   for ns in "${_netns[@]}"; do ip netns del "$ns" 2>/dev/null; done
   if [ $rc -ne 0 ] && [ -f "$T_DIR/vswitchd.log" ]; then
