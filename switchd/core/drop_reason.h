@@ -27,7 +27,8 @@ namespace vswitch {
   X(tx_queue_full, "egress queue full (tx_dropped)")                                 \
   X(tx_error, "the kernel refused the frame on transmit")                            \
   X(rx_error, "the kernel reported a receive error or a truncated frame")            \
-  X(bad_offload, "virtio-net header inconsistent with the frame")
+  X(bad_offload, "virtio-net header inconsistent with the frame")                    \
+  X(rx_overrun, "the port's kernel receive queue overflowed: the switch fell behind")
 
 enum class DropReason : std::uint8_t {
 #define VSWITCH_X(name, desc) name,

@@ -130,12 +130,15 @@ std::unique_ptr<PortBackend> Datapath::detach(BridgeId id, PortId port) {
 }
 
 void Datapath::fold_counters() {
-  for (auto& [id, br] : bridges_)
+  for (auto& [id, br] : bridges_) {
     for (auto& row : br.pending)
       for (PortId p = 0; p < row.size(); ++p) {
         if (br.core->has_port(p)) br.core->counters(p) += row[p];
         row[p] = PortCounters{};
       }
+    for (PortId p = 0; p < br.backends.size(); ++p)
+      if (br.backends[p] && br.core->has_port(p)) br.backends[p]->collect_kernel_drops(br.core->counters(p));
+  }
 }
 
 void Datapath::port_lost(BridgeId id, DpBridge& br, PortId port) {
@@ -225,8 +228,13 @@ void Datapath::loop(Worker& w) {
     if (frames > 0) poll_until = now + options_.poll_window;
     if (housekeeper && now >= next_housekeeping) {
       for (auto& [id, br] : bridges_) {
-        std::lock_guard lock(*br.lock);
-        br.core->expire(now);
+        {
+          std::lock_guard lock(*br.lock);
+          br.core->expire(now);
+        }
+        // Often enough that the kernel's 32-bit drop counts never wrap.
+        for (PortId p = 0; p < br.backends.size(); ++p)
+          if (br.backends[p]) br.backends[p]->collect_kernel_drops(br.pending[w.index][p]);
       }
       next_housekeeping = now + kHousekeepingInterval;
     }

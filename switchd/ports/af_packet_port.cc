@@ -257,6 +257,15 @@ std::size_t AfPacketPort::receive(std::span<Packet> batch, PortCounters& counter
   return n;
 }
 
+void AfPacketPort::collect_kernel_drops(PortCounters& counters) {
+  for (const Queue& q : queues_) {
+    tpacket_stats st{};
+    socklen_t len = sizeof(st);
+    if (::getsockopt(q.fd.get(), SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
+      counters.drop(DropReason::rx_overrun, st.tp_drops);
+  }
+}
+
 void AfPacketPort::send(std::span<const EgressFrame> frames, PortCounters& counters, std::size_t queue) {
   const int fd = queues_[queue % queues_.size()].fd.get();
   TxScratch& tx = tx_scratch;

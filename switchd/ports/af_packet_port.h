@@ -47,6 +47,8 @@ class AfPacketPort final : public PortBackend {
   std::size_t receive(std::span<Packet> batch, PortCounters& counters, std::size_t queue = 0) override;
   void send(std::span<const EgressFrame> frames, PortCounters& counters, std::size_t queue = 0) override;
   bool alive() const override { return alive_; }
+  // PACKET_STATISTICS tp_drops of every socket (reading resets the kernel's count).
+  void collect_kernel_drops(PortCounters& counters) override;
 
  private:
   struct RxSlot {

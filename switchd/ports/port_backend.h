@@ -45,6 +45,10 @@ class PortBackend {
   // Thread-safe; `queue` (taken modulo queue_count()) picks the socket where there are several.
   virtual void send(std::span<const EgressFrame> frames, PortCounters& counters, std::size_t queue = 0) = 0;
 
+  // Adds the frames the kernel dropped because this backend's receive queues were full (rx_overrun)
+  // since the last call. Thread-safe. Backends whose kernel keeps no such count add nothing.
+  virtual void collect_kernel_drops(PortCounters& /*counters*/) {}
+
   // False once the netdev is known to be gone (ENXIO/ENODEV/ENETDOWN-after-delete on I/O): the
   // datapath then stops polling it and the control plane marks the port absent.
   virtual bool alive() const = 0;
