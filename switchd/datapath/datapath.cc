@@ -130,15 +130,12 @@ std::unique_ptr<PortBackend> Datapath::detach(BridgeId id, PortId port) {
 }
 
 void Datapath::fold_counters() {
-  for (auto& [id, br] : bridges_) {
+  for (auto& [id, br] : bridges_)
     for (auto& row : br.pending)
       for (PortId p = 0; p < row.size(); ++p) {
         if (br.core->has_port(p)) br.core->counters(p) += row[p];
         row[p] = PortCounters{};
       }
-    for (PortId p = 0; p < br.backends.size(); ++p)
-      if (br.backends[p] && br.core->has_port(p)) br.backends[p]->collect_kernel_drops(br.core->counters(p));
-  }
 }
 
 void Datapath::port_lost(BridgeId id, DpBridge& br, PortId port) {
@@ -232,7 +229,9 @@ void Datapath::loop(Worker& w) {
           std::lock_guard lock(*br.lock);
           br.core->expire(now);
         }
-        // Often enough that the kernel's 32-bit drop counts never wrap.
+        // Once a second: often enough that the kernel's 32-bit counts never wrap, and done here rather
+        // than at every control-plane read, which would hold the workers paused for a syscall per
+        // socket of every port.
         for (PortId p = 0; p < br.backends.size(); ++p)
           if (br.backends[p]) br.backends[p]->collect_kernel_drops(br.pending[w.index][p]);
       }

@@ -23,7 +23,7 @@ for threads in 1 2; do
     --dst-mac "$(ns_mac "$(name b$threads)" eth0)" --src-ip 10.77.8.1 --dst-ip 10.77.8.2 --seconds 1)
   kill -CONT "$DAEMON_PID"
   sent=$(echo "$out" | json_get "j['sent']")
-  sleep 1.5
+  sleep 1.5 # rx_overrun is collected once a second
   read -r rx overrun <<<"$(ctl --json stats "$port" |
     json_get "(lambda p: f\"{p['rx_frames']} {p['drops']['rx_overrun']}\")(j['bridges'][0]['ports'][0])")"
   got=$((rx - rx0))
