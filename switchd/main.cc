@@ -220,7 +220,7 @@ int main(int argc, char** argv) {
   app.add_flag("--busy-poll", opt.busy_poll,
                "the datapath workers poll without sleeping: lower latency, a CPU per worker always busy");
   app.add_option("--threads", opt.threads,
-                 "datapath worker threads; system ports spread their flows over all of them")
+                 "datapath worker threads; system ports and created TAPs spread their flows over all of them")
       ->check(CLI::Range(std::size_t{1}, Datapath::kMaxThreads))
       ->capture_default_str();
   app.add_option(

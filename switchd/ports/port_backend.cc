@@ -10,17 +10,17 @@ namespace vswitch {
 
 std::unique_ptr<PortBackend> open_port_backend(const std::string& name, PortType type, std::size_t queues) {
   switch (type) {
-    case PortType::Tap: return std::make_unique<TapPort>(name);
+    case PortType::Tap: return std::make_unique<TapPort>(name, queues);
     case PortType::System: return std::make_unique<AfPacketPort>(name, queues);
     case PortType::Auto: break;
   }
   const auto link = find_link(name);
-  if (!link) return std::make_unique<TapPort>(name);  // creates it
+  if (!link) return std::make_unique<TapPort>(name, queues);  // creates it
   // Only a TAP nobody holds may be taken over by fd; a held one (qemu's) is switched through AF_PACKET,
   // and so is everything that is not a TAP.
   if (link->is_tap() && !link->tun->held) {
     try {
-      return std::make_unique<TapPort>(name);
+      return std::make_unique<TapPort>(name, queues);
     } catch (const Error& e) {
       if (e.code() != ErrorCode::DeviceBusy) throw;
       log::info("port ", name, ": TAP was taken by another process meanwhile; using AF_PACKET");

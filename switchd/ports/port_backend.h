@@ -62,7 +62,8 @@ class PortBackend {
 //           does not exist.
 //   auto:   existing netdev -> system, unless it is a TAP nobody holds -> tap; missing -> tap (created).
 // Throws vswitch::Error (NoSuchDevice, DeviceBusy, SystemError) with a message for the operator.
-// A TAP has one queue whatever `queues` says.
+// `queues`: the datapath's worker count. A system port gets that many sockets in a fanout group; a TAP
+// the backend creates becomes multi-queue with that many fds; any other TAP has one queue.
 std::unique_ptr<PortBackend> open_port_backend(const std::string& name, PortType type,
                                                std::size_t queues = 1);
 

@@ -20,6 +20,7 @@ namespace vswitch {
 namespace {
 
 constexpr unsigned kOffloads = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN;
+constexpr std::size_t kMaxQueues = 64;
 
 std::string errno_text(int err) { return std::strerror(err); }
 
@@ -42,13 +43,8 @@ int check_existing(const std::string& name, const std::optional<LinkInfo>& link)
   return link->tun->multi_queue ? IFF_MULTI_QUEUE : 0;
 }
 
-}  // namespace
-
-TapPort::TapPort(const std::string& name) : name_(name) {
-  if (auto why = validate_ifname(name); !why.empty()) throw Error(ErrorCode::InvalidParams, why);
-  RouteSocket rtnl;
-  const int extra_flags = check_existing(name, rtnl.find_link(name));
-
+// One /dev/net/tun fd attached to TAP `name` with `flags`; throws with the operator's reason.
+UniqueFd open_queue(const std::string& name, int flags) {
   UniqueFd fd(::open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC));
   if (!fd) throw Error(ErrorCode::SystemError, "cannot open /dev/net/tun: " + errno_text(errno));
   unsigned int features = 0;
@@ -59,7 +55,7 @@ TapPort::TapPort(const std::string& name) : name_(name) {
 
   ifreq ifr{};
   std::memcpy(ifr.ifr_name, name.data(), name.size());
-  ifr.ifr_flags = static_cast<short>(IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | extra_flags);
+  ifr.ifr_flags = static_cast<short>(IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | flags);
   if (::ioctl(fd.get(), TUNSETIFF, &ifr) < 0) {
     const int err = errno;
     if (err == EBUSY)
@@ -71,26 +67,45 @@ TapPort::TapPort(const std::string& name) : name_(name) {
     if (err == EPERM) throw Error(ErrorCode::NotPermitted, "not permitted to open TAP '" + name + "'");
     throw Error(ErrorCode::SystemError, "cannot open TAP '" + name + "': " + errno_text(err));
   }
-  // A device we created is not persistent (we never set IFF_PERSIST), so closing our fd removes it;
-  // a device we attached to must have been persistent to exist without a holder.
-  ifreq got{};
-  if (::ioctl(fd.get(), TUNGETIFF, &got) < 0)
-    throw Error(ErrorCode::SystemError, "TUNGETIFF failed on '" + name + "': " + errno_text(errno));
-  owns_ = (got.ifr_flags & IFF_PERSIST) == 0;
-
   int hdr_size = static_cast<int>(sizeof(VirtioNetHdr));
   if (::ioctl(fd.get(), TUNSETVNETHDRSZ, &hdr_size) < 0)
     throw Error(ErrorCode::SystemError, "TUNSETVNETHDRSZ failed on '" + name + "': " + errno_text(errno));
   if (::ioctl(fd.get(), TUNSETOFFLOAD, static_cast<unsigned long>(kOffloads)) < 0)
     throw Error(ErrorCode::SystemError, "TUNSETOFFLOAD failed on '" + name + "': " + errno_text(errno));
+  return fd;
+}
+
+}  // namespace
+
+TapPort::TapPort(const std::string& name, std::size_t queues) : name_(name) {
+  if (auto why = validate_ifname(name); !why.empty()) throw Error(ErrorCode::InvalidParams, why);
+  if (queues == 0 || queues > kMaxQueues)
+    throw Error(ErrorCode::InvalidParams, "port " + name + ": 1 to " + std::to_string(kMaxQueues) +
+                                              " queues, not " + std::to_string(queues));
+  RouteSocket rtnl;
+  const auto existing = rtnl.find_link(name);
+  int flags = check_existing(name, existing);
+  // Several queues only on a TAP that is ours to shape: one we create, or a persistent multi-queue
+  // TAP nobody holds. (A single-queue TAP cannot grow queues; check_existing refused held ones.)
+  if (!existing && queues > 1) flags |= IFF_MULTI_QUEUE;
+  if ((flags & IFF_MULTI_QUEUE) == 0) queues = 1;
+
+  fds_.push_back(open_queue(name, flags));
+  // A device we created is not persistent (we never set IFF_PERSIST), so closing our fds removes it;
+  // a device we attached to must have been persistent to exist without a holder.
+  ifreq got{};
+  if (::ioctl(fds_[0].get(), TUNGETIFF, &got) < 0)
+    throw Error(ErrorCode::SystemError, "TUNGETIFF failed on '" + name + "': " + errno_text(errno));
+  owns_ = (got.ifr_flags & IFF_PERSIST) == 0;
+  while (fds_.size() < queues) fds_.push_back(open_queue(name, flags));
 
   auto link = rtnl.find_link(name);
   if (!link) throw Error(ErrorCode::NoSuchDevice, "TAP '" + name + "' vanished while being opened");
   ifindex_ = link->ifindex;
   rtnl.set_link_up(ifindex_);
-  fd_ = std::move(fd);
   log::info("port ", name_, ": tap backend, ", owns_ ? "created the TAP" : "attached to a persistent TAP",
-            " (ifindex ", ifindex_, ")");
+            " (ifindex ", ifindex_, ")",
+            fds_.size() > 1 ? ", " + std::to_string(fds_.size()) + " queues (multi-queue)" : std::string());
 }
 
 void TapPort::mark_gone(int err) {
@@ -98,14 +113,15 @@ void TapPort::mark_gone(int err) {
   log::warn("port ", name_, ": TAP device is gone (", errno_text(err), ")");
 }
 
-std::size_t TapPort::receive(std::span<Packet> batch, PortCounters& counters, std::size_t /*queue*/) {
+std::size_t TapPort::receive(std::span<Packet> batch, PortCounters& counters, std::size_t queue) {
   if (!alive_) return 0;
+  const int fd = fds_.at(queue).get();
   std::size_t n = 0;
   while (n < batch.size()) {
     Packet& pkt = batch[n];
     const auto buf = pkt.rx_buffer();
     iovec iov[2] = {{&pkt.vnet, sizeof(VirtioNetHdr)}, {buf.data(), buf.size()}};
-    const ssize_t got = ::readv(fd_.get(), iov, 2);
+    const ssize_t got = ::readv(fd, iov, 2);
     if (got < 0) {
       const int err = errno;
       if (err == EAGAIN || err == EWOULDBLOCK) break;
@@ -131,7 +147,8 @@ std::size_t TapPort::receive(std::span<Packet> batch, PortCounters& counters, st
   return n;
 }
 
-void TapPort::send(std::span<const EgressFrame> frames, PortCounters& counters, std::size_t /*queue*/) {
+void TapPort::send(std::span<const EgressFrame> frames, PortCounters& counters, std::size_t queue) {
+  const int fd = fds_[queue % fds_.size()].get();
   for (std::size_t i = 0; i < frames.size(); ++i) {
     if (!alive_) {
       counters.drop(DropReason::port_down, frames.size() - i);
@@ -142,7 +159,7 @@ void TapPort::send(std::span<const EgressFrame> frames, PortCounters& counters, 
                     {const_cast<std::uint8_t*>(f.l2.data()), f.l2_len},
                     {const_cast<std::uint8_t*>(f.payload.data()), f.payload.size()}};
     ssize_t put;
-    do put = ::writev(fd_.get(), iov, 3);
+    do put = ::writev(fd, iov, 3);
     while (put < 0 && errno == EINTR);
     if (put >= 0) {
       counters.tx_frames++;

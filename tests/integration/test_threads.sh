@@ -6,7 +6,9 @@
 #     are read, which pauses the workers again and again;
 #   - counters stay exact although each worker keeps its own: every frame VM1 sent through the switch
 #     reached VM2's port once (sent or counted as dropped);
-#   - the host's own transmissions on a fanout port are not switched (ignore-outgoing).
+#   - the host's own transmissions on a fanout port are not switched (ignore-outgoing);
+#   - TAPs the daemon creates are multi-queue, one queue per worker, and TCP between two of them runs
+#     on both workers.
 . "$(dirname "$0")/lib.sh"
 
 # This test picks its own thread count: extra daemon args from the caller would be doubled.
@@ -60,6 +62,8 @@ done
 wait $iperf || fail "iperf3 failed with two workers: $(tail -n 5 "$T_DIR/tcp.json")"
 gbps=$(json_get "round(j['end']['sum_received']['bits_per_second'] / 1e9, 2)" <"$T_DIR/tcp.json")
 $PY -c "import sys; sys.exit(0 if $gbps > 0.1 else 1)" || fail "TCP with two workers moved only $gbps Gbit/s"
+slow=$(json_get "min(s['receiver']['bytes'] for s in j['end']['streams'])" <"$T_DIR/tcp.json")
+[ "$slow" -gt 1000000 ] || fail "a TCP stream moved only $slow bytes with two workers"
 errs=$(tcp_csum_errors "$(name vm2)")
 [ "$errs" = 0 ] || fail "vm2 saw $errs TCP checksum errors"
 log "TCP x4 with two workers: $gbps Gbit/s, 0 checksum errors, $churn add/del-port rounds meanwhile"
@@ -97,4 +101,30 @@ sleep 1
 seen=$(tcpdump -n -r "$cap" 2>/dev/null | grep -c '10.77.7.55' || true)
 [ "$seen" = 0 ] || fail "the host's own ARP on a fanout port was switched to vm1 ($seen frames)"
 log "the host's own transmissions on a fanout port stay out of the switch"
+
+# TAP VMs: the daemon creates each TAP with one queue per worker.
+vm_on_tap br0 "$(name tv1)" "$(name ta1)" 10.77.6.11
+vm_on_tap br0 "$(name tv2)" "$(name ta2)" 10.77.6.12
+ip -n "$(name tv1)" -d link show "$(name ta1)" | grep -q multi_queue || fail "the daemon's TAP is not multi-queue"
+ping_ok "$(name tv1)" 10.77.6.12 || fail "tap vm1 cannot ping tap vm2 with two workers"
+before_ticks=$(worker_ticks | paste -sd' ')
+ip netns exec "$(name tv2)" iperf3 -s -1 -D -p 5204 --logfile "$T_DIR/srv2.log"
+wait_for 5 sh -c "ip netns exec $(name tv2) ss -ltn | grep -q ':5204 '" || fail "iperf3 server did not start"
+ip netns exec "$(name tv1)" timeout 30 iperf3 -c 10.77.6.12 -p 5204 -t 3 -P 4 --json >"$T_DIR/tcp2.json" ||
+  fail "iperf3 between TAP VMs failed with two workers: $(tail -n 5 "$T_DIR/tcp2.json")"
+gbps=$(json_get "round(j['end']['sum_received']['bits_per_second'] / 1e9, 2)" <"$T_DIR/tcp2.json")
+# Each flow lands on one queue: a queue nobody polled would leave its streams with nothing delivered.
+slow=$(json_get "min(s['receiver']['bytes'] for s in j['end']['streams'])" <"$T_DIR/tcp2.json")
+[ "$slow" -gt 1000000 ] || fail "a TCP stream between TAP VMs moved only $slow bytes"
+
+errs=$(tcp_csum_errors "$(name tv2)")
+[ "$errs" = 0 ] || fail "tap vm2 saw $errs TCP checksum errors"
+after_ticks=$(worker_ticks | paste -sd' ')
+$PY - "$before_ticks" "$after_ticks" <<'PY' || fail "a worker did no work on TAPs: CPU ticks $before_ticks -> $after_ticks"
+import sys
+b = [int(x) for x in sys.argv[1].split()]
+a = [int(x) for x in sys.argv[2].split()]
+sys.exit(0 if len(a) == 2 and all(y > x for x, y in zip(b, a)) else 1)
+PY
+log "TCP x4 between multi-queue TAPs: $gbps Gbit/s, 0 checksum errors, both workers busy ($before_ticks -> $after_ticks)"
 echo "PASS"
