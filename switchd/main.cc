@@ -5,6 +5,7 @@
 // --config file is ensured on top, and only then is readiness reported (sd_notify, or the parent of a
 // daemonized process exiting 0).
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
@@ -191,6 +192,19 @@ int run(const DaemonOptions& opt, UniqueFd ready_fd) {
   return 0;
 }
 
+// Every port holds one fd per datapath worker (and a TAP one per queue): the usual soft limit of 1024
+// would cap a host at a few hundred VMs. Raise it to the hard limit, as ovs-vswitchd does.
+void raise_fd_limit() {
+  rlimit rl{};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= rl.rlim_max) return;
+  const rlim_t was = rl.rlim_cur;
+  rl.rlim_cur = rl.rlim_max;
+  if (::setrlimit(RLIMIT_NOFILE, &rl) != 0)
+    log::warn("cannot raise the open-file limit from ", was, ": ", std::strerror(errno));
+  else
+    log::debug("open-file limit raised from ", was, " to ", rl.rlim_cur);
+}
+
 }  // namespace
 }  // namespace vswitch
 
@@ -231,6 +245,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   log::set_level(*log::parse_level(opt.log_level));
+  raise_fd_limit();
   std::error_code ec;
   // The daemon chdirs to "/": relative paths are resolved against where it was started.
   for (std::string* p : {&opt.socket_path, &opt.state_dir, &opt.config_file, &opt.pid_file})

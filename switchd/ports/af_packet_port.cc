@@ -23,8 +23,10 @@ namespace vswitch {
 namespace {
 
 // Deep enough for bursts of 64 KiB GSO frames; root may exceed net.core.[rw]mem_max (the *FORCE
-// options), others get what the sysctls allow.
+// options), others get what the sysctls allow. A port's receive buffer is shared out over its queues
+// (each keeps at least kMinRcvBuf), so more workers do not multiply what a flood can pin in the kernel.
 constexpr int kRcvBuf = 8 << 20;
+constexpr int kMinRcvBuf = 2 << 20;
 constexpr int kSndBuf = 4 << 20;
 constexpr std::size_t kTxChunk = 256;  // frames per sendmmsg call
 constexpr int kMaxReceiveCalls = 4;    // recvmmsg calls per receive() when errors interrupt a batch
@@ -47,7 +49,7 @@ void set_buffer(int fd, int force_option, int option, int size) {
 
 // One socket bound to `ifindex`, with every option the backend relies on; `promisc`: it also holds the
 // device's promiscuous mode (one membership per port is enough, whatever its queues).
-UniqueFd open_socket(const std::string& name, int ifindex, bool promisc) {
+UniqueFd open_socket(const std::string& name, int ifindex, bool promisc, int rcvbuf) {
   // Protocol 0: the socket receives nothing until bind() names the device, so no other device's
   // frames can slip in first.
   UniqueFd fd(::socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
@@ -56,7 +58,7 @@ UniqueFd open_socket(const std::string& name, int ifindex, bool promisc) {
   set_int_option(fd.get(), SOL_PACKET, PACKET_AUXDATA, 1, "PACKET_AUXDATA", name);
   set_int_option(fd.get(), SOL_PACKET, PACKET_IGNORE_OUTGOING, 1,
                  "PACKET_IGNORE_OUTGOING (needs Linux 4.20 or later)", name);
-  set_buffer(fd.get(), SO_RCVBUFFORCE, SO_RCVBUF, kRcvBuf);
+  set_buffer(fd.get(), SO_RCVBUFFORCE, SO_RCVBUF, rcvbuf);
   set_buffer(fd.get(), SO_SNDBUFFORCE, SO_SNDBUF, kSndBuf);
 
   sockaddr_ll sll{};
@@ -106,7 +108,8 @@ AfPacketPort::AfPacketPort(const std::string& name, std::size_t queues) : name_(
   // receive would then report.
   rtnl.set_link_up(ifindex_);
   queues_.resize(queues);
-  for (std::size_t i = 0; i < queues; ++i) queues_[i].fd = open_socket(name, ifindex_, i == 0);
+  const int rcvbuf = std::max(kMinRcvBuf, kRcvBuf / static_cast<int>(queues));
+  for (std::size_t i = 0; i < queues; ++i) queues_[i].fd = open_socket(name, ifindex_, i == 0, rcvbuf);
   if (queues > 1) join_fanout();
   log::info("port ", name_, ": system backend (AF_PACKET) on ifindex ", ifindex_,
             queues > 1 ? ", " + std::to_string(queues) + " queues (fanout by flow hash)" : std::string());

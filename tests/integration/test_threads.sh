@@ -7,12 +7,17 @@
 #   - counters stay exact although each worker keeps its own: every frame VM1 sent through the switch
 #     reached VM2's port once (sent or counted as dropped);
 #   - the host's own transmissions on a fanout port are not switched (ignore-outgoing);
+#   - vswitchd raises its soft open-file limit to the hard one;
 #   - TAPs the daemon creates are multi-queue, one queue per worker, and TCP between two of them runs
 #     on both workers.
 . "$(dirname "$0")/lib.sh"
 
-# This test picks its own thread count: extra daemon args from the caller would be doubled.
-VSWITCHD_ARGS= start_daemon --threads 2
+# This test picks its own thread count: extra daemon args from the caller would be doubled. It also
+# starts the daemon with a low soft open-file limit: each port costs a fd per worker, so vswitchd raises
+# the soft limit to the hard one.
+VSWITCHD_ARGS= VSWITCHD_PREFIX="prlimit --nofile=256:4096" start_daemon --threads 2
+soft=$(awk '/Max open files/ { print $4 }' /proc/"$DAEMON_PID"/limits)
+[ "$soft" = 4096 ] || fail "vswitchd kept a soft open-file limit of $soft (hard 4096)"
 ctl add-br br0
 # Two VMs only until the counts are checked: every frame vm1 sends then goes to vm2 (a third VM would
 # get vm1's ARP probes too).
