@@ -61,7 +61,7 @@ struct DatapathOptions {
 
 class Datapath {
  public:
-  static constexpr std::size_t kMaxThreads = 64;
+  static constexpr std::size_t kMaxThreads = kMaxPortQueues;  // a system port has a queue per worker
 
   explicit Datapath(DatapathOptions options);
   ~Datapath();

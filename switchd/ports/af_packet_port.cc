@@ -30,7 +30,6 @@ constexpr int kMinRcvBuf = 2 << 20;
 constexpr int kSndBuf = 4 << 20;
 constexpr std::size_t kTxChunk = 256;  // frames per sendmmsg call
 constexpr int kMaxReceiveCalls = 4;    // recvmmsg calls per receive() when errors interrupt a batch
-constexpr std::size_t kMaxQueues = 64;
 // PACKET_FANOUT_FLAG_IGNORE_OUTGOING (Linux 6.11; not in older headers).
 constexpr int kFanoutIgnoreOutgoing = 0x4000;
 
@@ -94,9 +93,7 @@ thread_local TxScratch tx_scratch;
 
 AfPacketPort::AfPacketPort(const std::string& name, std::size_t queues) : name_(name) {
   if (auto why = validate_ifname(name); !why.empty()) throw Error(ErrorCode::InvalidParams, why);
-  if (queues == 0 || queues > kMaxQueues)
-    throw Error(ErrorCode::InvalidParams, "port " + name + ": 1 to " + std::to_string(kMaxQueues) +
-                                              " queues, not " + std::to_string(queues));
+  check_queue_count(name, queues);
   RouteSocket rtnl;
   const auto link = rtnl.find_link(name);
   if (!link) throw Error(ErrorCode::NoSuchDevice, "no network device named '" + name + "'");

@@ -8,6 +8,12 @@
 
 namespace vswitch {
 
+void check_queue_count(const std::string& port, std::size_t queues) {
+  if (queues == 0 || queues > kMaxPortQueues)
+    throw Error(ErrorCode::InvalidParams, "port " + port + ": 1 to " + std::to_string(kMaxPortQueues) +
+                                              " queues, not " + std::to_string(queues));
+}
+
 std::unique_ptr<PortBackend> open_port_backend(const std::string& name, PortType type, std::size_t queues) {
   switch (type) {
     case PortType::Tap: return std::make_unique<TapPort>(name, queues);

@@ -54,6 +54,11 @@ class PortBackend {
   virtual bool alive() const = 0;
 };
 
+// Most receive queues a backend is opened with (one per datapath worker).
+inline constexpr std::size_t kMaxPortQueues = 64;
+// Throws Error(InvalidParams) unless 1 <= queues <= kMaxPortQueues.
+void check_queue_count(const std::string& port, std::size_t queues);
+
 // Opens the backend for an existing or to-be-created netdev, following the port type rules in
 // docs/ports.md:
 //   tap:    /dev/net/tun, IFF_TAP|IFF_NO_PI|IFF_VNET_HDR; creates the device if missing (and then owns

@@ -20,7 +20,6 @@ namespace vswitch {
 namespace {
 
 constexpr unsigned kOffloads = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN;
-constexpr std::size_t kMaxQueues = 64;
 
 std::string errno_text(int err) { return std::strerror(err); }
 
@@ -79,9 +78,7 @@ UniqueFd open_queue(const std::string& name, int flags) {
 
 TapPort::TapPort(const std::string& name, std::size_t queues) : name_(name) {
   if (auto why = validate_ifname(name); !why.empty()) throw Error(ErrorCode::InvalidParams, why);
-  if (queues == 0 || queues > kMaxQueues)
-    throw Error(ErrorCode::InvalidParams, "port " + name + ": 1 to " + std::to_string(kMaxQueues) +
-                                              " queues, not " + std::to_string(queues));
+  check_queue_count(name, queues);
   RouteSocket rtnl;
   const auto existing = rtnl.find_link(name);
   int flags = check_existing(name, existing);
