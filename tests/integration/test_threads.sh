@@ -33,12 +33,17 @@ worker_ticks() {  # utime+stime of each worker thread, one line each
     grep -q '^dp-worker' "$t/comm" && awk '{ print $14 + $15 }' "$t/stat"
   done
 }
-port_counter() {  # PORT EXPR over p (the port's stats object)
-  ctl --json stats "$1" | json_get "(lambda p: $2)(j['bridges'][0]['ports'][0])"
+both_worked() {  # BEFORE AFTER (worker_ticks lines): both workers' CPU time grew
+  $PY -c "import sys; b, a = ([int(x) for x in v.split()] for v in sys.argv[1:]); \
+sys.exit(0 if len(a) == 2 and all(y > x for x, y in zip(b, a)) else 1)" "$1" "$2"
 }
-snapshot() {  # ve1 rx_frames, ve1 rx_dropped, ve2 tx_frames, ve2 tx_dropped
-  echo "$(port_counter "$(name ve1)" "p['rx_frames']") $(port_counter "$(name ve1)" "p['rx_dropped']")" \
-    "$(port_counter "$(name ve2)" "p['tx_frames']") $(port_counter "$(name ve2)" "p['tx_dropped']")"
+# ve1 rx_frames, ve1 rx_dropped, ve2 tx_frames, ve2 tx_dropped, from ONE stats call: a single pause of the
+# workers, so no frame is in flight between the two ports' counts (separate calls would see traffic that
+# is still trickling, such as the end of a TCP connection, on one port and not yet on the other).
+snapshot() {
+  ctl --json stats br0 | json_get "(lambda p: '%d %d %d %d' % (p['$(name ve1)']['rx_frames'], \
+p['$(name ve1)']['rx_dropped'], p['$(name ve2)']['tx_frames'], p['$(name ve2)']['tx_dropped']))\
+({q['name']: q for q in j['bridges'][0]['ports']})"
 }
 
 # The port added and removed during the run: a veth whose both ends have IPv6 off, so that it brings
@@ -74,12 +79,7 @@ errs=$(tcp_csum_errors "$(name vm2)")
 log "TCP x4 with two workers: $gbps Gbit/s, 0 checksum errors, $churn add/del-port rounds meanwhile"
 
 after_ticks=$(worker_ticks | paste -sd' ')
-$PY - "$before_ticks" "$after_ticks" <<'PY' || fail "a worker did no work: CPU ticks $before_ticks -> $after_ticks"
-import sys
-b = [int(x) for x in sys.argv[1].split()]
-a = [int(x) for x in sys.argv[2].split()]
-sys.exit(0 if len(a) == 2 and all(y > x for x, y in zip(b, a)) else 1)
-PY
+both_worked "$before_ticks" "$after_ticks" || fail "a worker did no work: CPU ticks $before_ticks -> $after_ticks"
 log "both workers did work (CPU ticks $before_ticks -> $after_ticks)"
 
 sleep 0.5
@@ -125,11 +125,6 @@ slow=$(json_get "min(s['receiver']['bytes'] for s in j['end']['streams'])" <"$T_
 errs=$(tcp_csum_errors "$(name tv2)")
 [ "$errs" = 0 ] || fail "tap vm2 saw $errs TCP checksum errors"
 after_ticks=$(worker_ticks | paste -sd' ')
-$PY - "$before_ticks" "$after_ticks" <<'PY' || fail "a worker did no work on TAPs: CPU ticks $before_ticks -> $after_ticks"
-import sys
-b = [int(x) for x in sys.argv[1].split()]
-a = [int(x) for x in sys.argv[2].split()]
-sys.exit(0 if len(a) == 2 and all(y > x for x, y in zip(b, a)) else 1)
-PY
+both_worked "$before_ticks" "$after_ticks" || fail "a worker did no work on TAPs: CPU ticks $before_ticks -> $after_ticks"
 log "TCP x4 between multi-queue TAPs: $gbps Gbit/s, 0 checksum errors, both workers busy ($before_ticks -> $after_ticks)"
 echo "PASS"
