@@ -115,17 +115,20 @@ AfPacketPort::AfPacketPort(const std::string& name, std::size_t queues) : name_(
 void AfPacketPort::join_fanout() {
   // The first socket makes the group and the kernel picks an id no other group in this network
   // namespace has (FLAG_UNIQUEID); the others join by that id.
-  const auto join = [](int fd, int arg) {
+  // PACKET_FANOUT's argument: the group id in the low 16 bits, type and flags in the high 16 (whose top
+  // bit, FLAG_DEFRAG, is the int's sign bit: built unsigned).
+  const auto join = [](int fd, int type_flags, int id) {
+    const int arg = static_cast<int>(static_cast<unsigned>(type_flags) << 16 | static_cast<unsigned>(id));
     return ::setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &arg, sizeof(arg)) == 0 ? 0 : errno;
   };
   int flags =
       PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG | PACKET_FANOUT_FLAG_UNIQUEID | kFanoutIgnoreOutgoing;
-  int err = join(queues_[0].fd.get(), flags << 16);
+  int err = join(queues_[0].fd.get(), flags, 0);
   if (err == EINVAL) {
     // Older kernels refuse the ignore-outgoing flag: filter those frames on receive instead.
     flags &= ~kFanoutIgnoreOutgoing;
     drop_outgoing_ = true;
-    err = join(queues_[0].fd.get(), flags << 16);
+    err = join(queues_[0].fd.get(), flags, 0);
   }
   if (err != 0)
     throw Error(ErrorCode::SystemError, "port " + name_ + ": cannot make a fanout group: " + errno_text(err));
@@ -137,7 +140,7 @@ void AfPacketPort::join_fanout() {
   const int id = arg & 0xffff;
   const int join_flags = flags & ~PACKET_FANOUT_FLAG_UNIQUEID;
   for (std::size_t i = 1; i < queues_.size(); ++i)
-    if (const int e = join(queues_[i].fd.get(), id | join_flags << 16); e != 0)
+    if (const int e = join(queues_[i].fd.get(), join_flags, id); e != 0)
       throw Error(ErrorCode::SystemError, "port " + name_ + ": cannot join fanout group " +
                                               std::to_string(id) + ": " + errno_text(e));
 }
