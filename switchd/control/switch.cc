@@ -81,7 +81,7 @@ struct Switch::Impl {
   std::unique_ptr<boost::asio::posix::stream_descriptor> monitor_fd;
   std::vector<BridgeRec> bridges;
   bool down = false;
-  // Cleared on shutdown so that callbacks posted by the datapath thread find nothing to do.
+  // Cleared on shutdown so that callbacks posted by a datapath worker find nothing to do.
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 
   Impl(boost::asio::io_context& context, SwitchOptions options) : io(context), opt(std::move(options)) {
@@ -209,7 +209,7 @@ struct Switch::Impl {
     p.attached = false;
     p.ifindex = 0;
     p.owned = false;
-    backend.reset();  // off the datapath thread: closing a TAP can take the kernel a while
+    backend.reset();  // outside run(): closing a TAP can take the kernel a while, workers keep going
     if (was) log::info("port ", p.cfg.name, " on ", b.name, " is absent: ", why);
   }
 

@@ -1,8 +1,8 @@
 // Switch: the daemon's model of bridges and ports, and the one implementation of SwitchApi.
 //
 // It keeps the configuration (the source of truth, persisted through on_config_change after every
-// change), mirrors it into the forwarding cores owned by the datapath thread (through the datapath's
-// command queue, so the control thread never touches forwarding state directly), and attaches each
+// change), mirrors it into the forwarding cores the datapath workers use (only inside Datapath::run(),
+// which pauses the workers between batches, so the control thread never races them), and attaches each
 // configured port's backend when its netdev exists, following link events: a port whose netdev is
 // missing waits as `absent` and attaches by itself when the netdev appears.
 //
@@ -26,7 +26,7 @@ struct SwitchOptions {
   std::function<void(const SwitchConfig&)> on_config_change;
   // fnmatch(3) patterns of interface names that may be attached; empty = any name.
   std::vector<std::string> allowed_interfaces;
-  // Start the datapath thread and follow link events. False for a switch that only holds
+  // Start the datapath workers and follow link events. False for a switch that only holds
   // configuration (tests, fuzzing): every port then stays absent.
   bool attach_ports = true;
   // The datapath workers spin instead of sleeping in epoll_wait (see DatapathOptions::busy_poll).

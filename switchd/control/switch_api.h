@@ -1,6 +1,6 @@
 // What the control plane can ask of the switch: the operations behind every JSON-RPC method.
 // Implemented by Switch (switchd/control/switch.h), which keeps the configuration, drives the
-// datapath thread through its command queue and attaches ports as their netdevs come and go.
+// datapath workers through Datapath::run() and attaches ports as their netdevs come and go.
 //
 // Every call runs on the control thread. Failures throw vswitch::Error with an application code
 // (common/error.h) and a message for a person; the state is unchanged when a call throws.

@@ -1,7 +1,7 @@
 // A frame in flight: its bytes (in a buffer with headroom, so a VLAN tag can be put back without a
 // copy), its virtio-net offload header, and the metadata the core fills in while deciding.
 //
-// Packets are allocated once per datapath thread (a batch of them) and reused for every burst: no
+// Packets are allocated once per datapath worker (a batch of them) and reused for every burst: no
 // per-frame allocation on the hot path.
 #pragma once
 
